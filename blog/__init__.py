@@ -1,0 +1,93 @@
+"""A small, fast and safe Flask blog.
+
+``create_app`` reads as the table of contents: configuration, extensions,
+blueprints, error pages, template helpers and CLI commands.
+"""
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from blog import config
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("BLOG_INSTANCE_PATH") or str(PROJECT_ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    configure(app, test_config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def configure(app: Flask, test_config: dict | None) -> None:
+    """Defaults, then instance/config.py, then BLOG_* variables (or the test config)."""
+    app.config.from_mapping(config.DEFAULTS)
+    app.config["SQLALCHEMY_DATABASE_URI"] = config.database_url_from_env(app.instance_path)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env("BLOG")
+    else:
+        app.config.from_mapping(test_config)
+    app.config["SQLALCHEMY_DATABASE_URI"] = config.normalize_database_url(
+        app.config["SQLALCHEMY_DATABASE_URI"]
+    )
+    if not app.config.get("SECRET_KEY"):
+        key_file = Path(app.instance_path) / app.config["SECRET_KEY_FILE"]
+        app.config["SECRET_KEY"] = config.load_or_create_secret_key(key_file)
+
+
+def register_extensions(app: Flask) -> None:
+    from blog import database
+    from blog.extensions import csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    database.configure_engines(app)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(Path(__file__).parent / "migrations"),
+        render_item=database.render_migration_type,
+    )
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from blog import auth, security
+    from blog.admin import bp as admin_bp
+    from blog.posts import bp as posts_bp
+
+    security.init_app(app)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(posts_bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from blog import errors
+
+    errors.init_app(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from blog import templating
+
+    templating.init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    from blog import cli
+
+    cli.init_app(app)

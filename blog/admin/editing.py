@@ -1,0 +1,80 @@
+"""Turning a submitted post form into rows: slugs, tags, dates."""
+
+import sqlalchemy as sa
+
+from blog import text
+from blog.admin.forms import PostForm
+from blog.dates import from_local, to_local
+from blog.extensions import db
+from blog.models import Post, PostStatus, Tag, utcnow
+
+SLUG_TAKEN = "Another post already uses this slug."
+
+
+def slug_taken(slug: str, post_id: int | None) -> bool:
+    select = sa.select(Post.id).where(Post.slug == slug)
+    if post_id is not None:
+        select = select.where(Post.id != post_id)
+    return db.session.scalar(select.limit(1)) is not None
+
+
+def unique_slug(title: str, post_id: int | None) -> str:
+    """A free slug made from ``title``: 'hello', then 'hello-2', 'hello-3'…"""
+    base = text.slugify(title) or "post"
+    slug, number = base, 1
+    while slug_taken(slug, post_id):
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+def tags_named(names: list[str]) -> list[Tag]:
+    """The tags with these names, creating the ones that do not exist yet."""
+    wanted = {text.slugify(name): name for name in names}
+    found = {
+        tag.slug: tag for tag in db.session.scalars(sa.select(Tag).where(Tag.slug.in_(wanted)))
+    }
+    return [found.get(slug) or Tag(name=name, slug=slug) for slug, name in wanted.items()]
+
+
+def preview_tags(names: list[str]) -> list[Tag]:
+    """Unsaved tags, so that a preview never touches the session."""
+    return [Tag(name=name, slug=text.slugify(name)) for name in names]
+
+
+def form_to_post(form: PostForm, post: Post, *, for_preview: bool = False) -> Post:
+    """Copy the form onto ``post`` (a fresh one for a preview, so nothing is written)."""
+    post.title = form.title.data.strip()
+    post.slug = form.slug.data or unique_slug(post.title, post.id)
+    post.body = form.body.data
+    post.excerpt = (form.excerpt.data or "").strip()
+    post.status = form.status.data
+    post.allow_comments = form.allow_comments.data
+    names = text.split_tags(form.tags.data or "")
+    post.tags = preview_tags(names) if for_preview else tags_named(names)
+    post.published_at = publish_date(form, post)
+    if for_preview:
+        post.created_at = post.updated_at = utcnow()
+        post.render()
+    return post
+
+
+def publish_date(form: PostForm, post: Post):
+    if form.published_at.data is not None:
+        return from_local(form.published_at.data)
+    if form.status.data == PostStatus.PUBLISHED:
+        return post.published_at or utcnow()
+    return None
+
+
+def post_to_form(post: Post, form: PostForm) -> None:
+    """Fill an edit form from a stored post."""
+    form.title.data = post.title
+    form.slug.data = post.slug
+    form.body.data = post.body
+    form.excerpt.data = post.excerpt
+    form.tags.data = ", ".join(tag.name for tag in post.tags)
+    form.status.data = post.status
+    form.allow_comments.data = post.allow_comments
+    if post.published_at is not None:
+        form.published_at.data = to_local(post.published_at).replace(tzinfo=None)

@@ -1,0 +1,63 @@
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from blog import text
+from blog.models import PostStatus
+
+TAG_MAX_LENGTH = 64
+
+
+class PostForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    slug = StringField(
+        "Slug",
+        validators=[Optional(), Length(max=200)],
+        description="Leave empty to make one from the title.",
+    )
+    body = TextAreaField(
+        "Body", validators=[DataRequired(), Length(max=200_000)], description="Markdown."
+    )
+    excerpt = TextAreaField(
+        "Excerpt",
+        validators=[Optional(), Length(max=1000)],
+        description="Optional summary for lists and link previews.",
+    )
+    tags = StringField(
+        "Tags", validators=[Optional(), Length(max=1000)], description="Separate with commas."
+    )
+    status = SelectField(
+        "Status",
+        choices=[(PostStatus.DRAFT.value, "Draft"), (PostStatus.PUBLISHED.value, "Published")],
+        default=PostStatus.DRAFT.value,
+    )
+    published_at = DateTimeLocalField(
+        "Publish date",
+        validators=[Optional()],
+        format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+        description="Optional. A future date schedules the post.",
+    )
+    allow_comments = BooleanField("Allow comments", default=True)
+    save = SubmitField("Save")
+    preview = SubmitField("Preview")
+
+    def validate_slug(self, field) -> None:
+        field.data = (field.data or "").strip()
+        if field.data and not text.is_valid_slug(field.data):
+            raise ValidationError(
+                "Use lowercase letters, digits and single hyphens only (e.g. my-first-post)."
+            )
+
+    def validate_tags(self, field) -> None:
+        for name in text.split_tags(field.data or ""):
+            if len(name) > TAG_MAX_LENGTH:
+                raise ValidationError(f"Keep each tag under {TAG_MAX_LENGTH} characters.")
+            if not text.slugify(name):
+                raise ValidationError(f"The tag “{name}” needs a letter or a digit.")

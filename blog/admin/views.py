@@ -1,0 +1,80 @@
+import sqlalchemy as sa
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from blog.admin import bp
+from blog.admin.editing import SLUG_TAKEN, form_to_post, post_to_form, slug_taken
+from blog.admin.forms import PostForm
+from blog.errors import keeps_input_on_csrf_error
+from blog.extensions import db
+from blog.forms import EmptyForm
+from blog.models import Post
+
+
+@bp.route("/")
+def dashboard():
+    """Every post, newest first, with its status."""
+    posts = db.session.scalars(
+        sa.select(Post).order_by(Post.created_at.desc(), Post.id.desc())
+    ).all()
+    return render_template("admin/dashboard.html", posts=posts)
+
+
+@bp.route("/posts/new", methods=["GET", "POST"])
+@keeps_input_on_csrf_error
+def new_post():
+    """Write a post."""
+    return edit_form(Post(author=current_user._get_current_object()))
+
+
+@bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
+@keeps_input_on_csrf_error
+def edit_post(post_id: int):
+    """Change a post."""
+    post = db.get_or_404(Post, post_id, options=[selectinload(Post.tags)])
+    return edit_form(post)
+
+
+def edit_form(post: Post):
+    form = PostForm()
+    if not form.is_submitted() and post.id is not None:
+        post_to_form(post, form)
+    if not form.validate_on_submit():
+        return render_form(form, post)
+    if form.preview.data:
+        preview = form_to_post(form, Post(author=post.author), for_preview=True)
+        return render_form(form, post, preview=preview)
+    if form.slug.data and slug_taken(form.slug.data, post.id):
+        form.slug.errors.append(SLUG_TAKEN)
+        return render_form(form, post)
+    form_to_post(form, post)
+    db.session.add(post)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Another request took the slug between our check and the commit.
+        db.session.rollback()
+        form.slug.errors.append(SLUG_TAKEN)
+        return render_form(form, post)
+    flash(f"Saved “{post.title}”.", "success")
+    return redirect(url_for("admin.edit_post", post_id=post.id))
+
+
+def render_form(form: PostForm, post: Post, preview: Post | None = None):
+    status = 200 if not form.errors else 422
+    return render_template("admin/edit_post.html", form=form, post=post, preview=preview), status
+
+
+@bp.route("/posts/<int:post_id>/delete", methods=["GET", "POST"])
+def delete_post(post_id: int):
+    """Ask, then delete a post (the deletion itself is a POST)."""
+    post = db.get_or_404(Post, post_id)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        db.session.delete(post)
+        db.session.commit()
+        flash(f"Deleted “{post.title}”.", "success")
+        return redirect(url_for("admin.dashboard"))
+    return render_template("admin/delete_post.html", post=post, form=form)

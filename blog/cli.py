@@ -1,0 +1,69 @@
+"""Commands for the operator: ``flask --app blog <command>``."""
+
+import sys
+
+import click
+import sqlalchemy as sa
+from flask import Flask, current_app
+
+from blog.database import prepare_site
+from blog.extensions import db
+from blog.models import User
+
+MIN_PASSWORD_LENGTH = 12
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(init_command)
+    app.cli.add_command(create_user_command)
+    app.cli.add_command(set_password_command)
+
+
+@click.command("init")
+def init_command() -> None:
+    """Create or upgrade the database; create 'admin' if there is no author."""
+    prepare_site(current_app._get_current_object())
+    click.echo("The database is ready.")
+
+
+def read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise click.ClickException(
+            f"The password must have at least {MIN_PASSWORD_LENGTH} characters."
+        )
+    return password
+
+
+@click.command("create-user")
+@click.argument("username")
+@click.option("--display-name", help="The name shown on posts (default: the username).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def create_user_command(username: str, display_name: str | None, password_stdin: bool) -> None:
+    """Create an author who can log in."""
+    username = username.strip()
+    if not username or len(username) > 64:
+        raise click.BadParameter("use 1 to 64 characters", param_hint="USERNAME")
+    if db.session.scalar(sa.select(User.id).where(User.username == username)) is not None:
+        raise click.ClickException(f"The user {username!r} already exists.")
+    user = User(username=username, display_name=display_name or username)
+    user.set_password(read_password(password_stdin))
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"Created the author {username!r}.")
+
+
+@click.command("set-password")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def set_password_command(username: str, password_stdin: bool) -> None:
+    """Change an author's password."""
+    user = db.session.scalar(sa.select(User).where(User.username == username))
+    if user is None:
+        raise click.ClickException(f"There is no user {username!r}.")
+    user.set_password(read_password(password_stdin))
+    db.session.commit()
+    click.echo(f"Changed the password of {username!r}.")

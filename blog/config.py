@@ -1,0 +1,66 @@
+"""Default settings and the helpers that turn the environment into config.
+
+Every key here can be overridden in ``instance/config.py`` or as a
+``BLOG_<NAME>`` environment variable (values are parsed as JSON when they
+can be, so ``BLOG_POSTS_PER_PAGE=5`` is an int and ``BLOG_X=false`` a bool).
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+DEFAULTS = {
+    # What the blogger changes.
+    "SITE_TITLE": "My Blog",
+    "SITE_TAGLINE": "Just another Flask blog",
+    "SITE_DESCRIPTION": "",
+    "POSTS_PER_PAGE": 10,
+    "TIME_ZONE": "UTC",
+    "LANGUAGE": "en",
+    # Plumbing.
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # A reader who spends a long time on a form must not lose it to an expired token.
+    "WTF_CSRF_TIME_LIMIT": 24 * 3600,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "MAX_CONTENT_LENGTH": 1024 * 1024,
+    "SECRET_KEY_FILE": "secret_key",
+}
+
+
+def database_url_from_env(instance_path: str) -> str:
+    """The SQLAlchemy URL: ``DATABASE_URL`` if set, else SQLite in the instance folder."""
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return "sqlite:///" + str(Path(instance_path) / "blog.sqlite3")
+    return normalize_database_url(url)
+
+
+def normalize_database_url(url: str) -> str:
+    """Point bare PostgreSQL URLs (as hosting platforms write them) at psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def load_or_create_secret_key(path: Path) -> str:
+    """Read the key at ``path``, creating it (mode 0600) on first start.
+
+    Several gunicorn workers may start at once: ``O_EXCL`` lets exactly one
+    of them write the file and the others read what it wrote.
+    """
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as file:
+        file.write(key + "\n")
+    return key

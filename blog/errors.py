@@ -1,0 +1,65 @@
+"""Error pages in the site's layout, and a CSRF failure that keeps the user's text."""
+
+from collections.abc import Callable
+
+from flask import Flask, current_app, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from blog.extensions import db
+from blog.forms import CSRF_EXPIRED_MESSAGE
+
+FRIENDLY_MESSAGES = {
+    400: "The request could not be understood. Please go back and try again.",
+    403: "You are not allowed to do that.",
+    404: "Sorry, there is nothing here. It may have moved, or the address may be mistyped.",
+    405: "That page cannot be used this way.",
+    413: "That was too much to send at once. Please shorten it and try again.",
+    429: "Too many requests in a short time. Please wait a moment and try again.",
+}
+
+
+def keeps_input_on_csrf_error(view: Callable) -> Callable:
+    """Mark a form view that re-renders itself when its CSRF token is bad.
+
+    The global CSRF check rejects the request before the view runs; for these
+    views the error handler calls the view anyway. Its FlaskForm checks the
+    token again, fails, and shows the form with the text kept and a message,
+    so nothing is written and nothing typed is lost.
+    """
+    view.keeps_input_on_csrf_error = True
+    return view
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(CSRFError, csrf_error)
+    app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(InternalServerError, server_error)
+
+
+def csrf_error(error: CSRFError):
+    view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, "keeps_input_on_csrf_error", False):
+        return view(**(request.view_args or {}))
+    return error_page(400, "Please try again", CSRF_EXPIRED_MESSAGE)
+
+
+def http_error(error: HTTPException):
+    if error.code is None or error.code < 400:
+        return error
+    message = FRIENDLY_MESSAGES.get(error.code, error.description)
+    return error_page(error.code, error.name, message)
+
+
+def server_error(error: InternalServerError):
+    db.session.rollback()
+    return error_page(
+        500,
+        "Something went wrong",
+        "Sorry, something went wrong on our side. "
+        "It has been logged; please try again in a little while.",
+    )
+
+
+def error_page(code: int, title: str, message: str):
+    return render_template("errors/error.html", code=code, title=title, message=message), code

@@ -1,0 +1,160 @@
+"""The blog's data: authors, posts and tags."""
+
+import enum
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from blog import text
+from blog.extensions import db
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(sa.TypeDecorator):
+    """Aware UTC datetimes in Python, whatever the database stores.
+
+    SQLite has no time zones; storing naive UTC everywhere keeps both
+    databases identical and every value comparable with ``utcnow()``.
+    """
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use an aware UTC datetime")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+class PostStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+
+post_tags = sa.Table(
+    "post_tags",
+    db.metadata,
+    sa.Column("post_id", sa.ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("tag_id", sa.ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(sa.String(100))
+    password_hash: Mapped[str | None] = mapped_column(sa.String(256))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    posts: Mapped[list["Post"]] = relationship(back_populates="author", lazy="raise")
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password, method="scrypt")
+
+    def check_password(self, password: str) -> bool:
+        return self.password_hash is not None and check_password_hash(self.password_hash, password)
+
+    def __repr__(self) -> str:
+        return f"<User {self.username}>"
+
+
+class Tag(db.Model):
+    __tablename__ = "tags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(64))
+    slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
+
+    posts: Mapped[list["Post"]] = relationship(
+        secondary=post_tags, back_populates="tags", lazy="raise"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Tag {self.slug}>"
+
+
+class Post(db.Model):
+    __tablename__ = "posts"
+    __table_args__ = (
+        sa.Index("ix_posts_status_published_at", "status", "published_at"),
+        sa.CheckConstraint("status IN ('draft', 'published')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    slug: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    body: Mapped[str] = mapped_column(sa.Text)
+    body_html: Mapped[str] = mapped_column(sa.Text, default="")
+    excerpt: Mapped[str] = mapped_column(sa.Text, default="")
+    excerpt_html: Mapped[str] = mapped_column(sa.Text, default="")
+    has_more: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(sa.String(16), default=PostStatus.DRAFT)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    allow_comments: Mapped[bool] = mapped_column(default=True)
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+
+    author: Mapped[User] = relationship(back_populates="posts", lazy="raise")
+    tags: Mapped[list[Tag]] = relationship(
+        secondary=post_tags, back_populates="posts", lazy="raise", order_by=Tag.name
+    )
+
+    def render(self) -> None:
+        """Turn the Markdown source into the sanitized HTML that pages show."""
+        self.body_html = text.render_markdown(self.body or "")
+        self.excerpt_html, self.has_more = text.make_excerpt(
+            self.body or "", self.body_html, self.excerpt or ""
+        )
+
+    @property
+    def is_published(self) -> bool:
+        """Visible to readers: published, and its date has come."""
+        return (
+            self.status == PostStatus.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= utcnow()
+        )
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self.status == PostStatus.PUBLISHED and not self.is_published
+
+    @property
+    def display_date(self) -> datetime:
+        return self.published_at or self.created_at
+
+    def __repr__(self) -> str:
+        return f"<Post {self.slug}>"
+
+
+def published_posts() -> sa.Select:
+    """Posts readers may see, newest first."""
+    return (
+        sa.select(Post)
+        .where(Post.status == PostStatus.PUBLISHED, Post.published_at <= utcnow())
+        .order_by(Post.published_at.desc(), Post.id.desc())
+    )
+
+
+@sa.event.listens_for(Post, "before_insert")
+@sa.event.listens_for(Post, "before_update")
+def _render_post_on_write(mapper, connection, post: Post) -> None:
+    state = sa.inspect(post)
+    if not state.has_identity or any(
+        state.attrs[name].history.has_changes() for name in ("body", "excerpt")
+    ):
+        post.render()

@@ -1,0 +1,141 @@
+"""Fixtures: a migrated test database, the app, a client, an author, posts.
+
+Set ``TEST_DATABASE_URL`` to a PostgreSQL server URL to run everything on
+PostgreSQL: a fresh database is created for the run and dropped after it.
+"""
+
+import re
+from datetime import datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from blog import create_app
+from blog.extensions import db
+from blog.models import Post, PostStatus, Tag, User, utcnow
+from tests.databases import scratch_database
+
+TEST_PASSWORD = "correct horse battery staple"
+CSRF_INPUT = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def test_config(database_url: str, **overrides) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test secret key, never used in production",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        **overrides,
+    }
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """One database for the whole run, migrated once."""
+    with scratch_database(tmp_path_factory.mktemp("db"), "unit") as url:
+        app = create_app(test_config(url))
+        with app.app_context():
+            upgrade()
+            db.engine.dispose()
+        yield url
+
+
+@pytest.fixture
+def app(database_url):
+    app = create_app(test_config(database_url))
+    yield app
+    with app.app_context():
+        # Empty every table, children first, so each test starts from nothing.
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(table.delete())
+        db.session.commit()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def csrf_token(response) -> str:
+    match = CSRF_INPUT.search(response.get_data(as_text=True))
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+def post_form(client, url: str, data: dict, **kwargs):
+    """Submit a form the way a browser does: GET it, then POST with its CSRF token."""
+    token = csrf_token(client.get(url))
+    return client.post(url, data={"csrf_token": token, **data}, **kwargs)
+
+
+class AuthActions:
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, username="author", password=TEST_PASSWORD, next_url=None):
+        url = "/login" + (f"?next={next_url}" if next_url else "")
+        return post_form(self._client, url, {"username": username, "password": password})
+
+    def logout(self):
+        # Any page carries the logout form (and its token) while logged in.
+        token = csrf_token(self._client.get("/"))
+        return self._client.post("/logout", data={"csrf_token": token})
+
+
+@pytest.fixture
+def author(app) -> int:
+    with app.app_context():
+        user = User(username="author", display_name="Ada Author")
+        user.set_password(TEST_PASSWORD)
+        db.session.add(user)
+        db.session.commit()
+        return user.id
+
+
+@pytest.fixture
+def auth(client, author):
+    return AuthActions(client)
+
+
+@pytest.fixture
+def make_post(app, author):
+    """Insert a post through the models; returns its id."""
+
+    def make(
+        title="Hello world",
+        body="Some *Markdown* text.",
+        status=PostStatus.PUBLISHED,
+        published_at: datetime | None = None,
+        tags=(),
+        **fields,
+    ) -> int:
+        if status == PostStatus.PUBLISHED and published_at is None:
+            published_at = utcnow() - timedelta(minutes=1)
+        with app.app_context():
+            post = Post(
+                title=title,
+                slug=fields.pop("slug", None) or re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-"),
+                body=body,
+                status=status,
+                published_at=published_at,
+                author_id=author,
+                **fields,
+            )
+            post.tags = [tag_named(name) for name in tags]
+            db.session.add(post)
+            db.session.commit()
+            return post.id
+
+    return make
+
+
+def tag_named(name: str) -> Tag:
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    existing = db.session.scalar(sa.select(Tag).where(Tag.slug == slug))
+    return existing or Tag(name=name, slug=slug)
