@@ -11,6 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import BooleanField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
+from blog.errors import keeps_input_on_csrf_error
 from blog.extensions import db, login_manager
 from blog.forms import EmptyForm
 from blog.models import User
@@ -60,6 +61,7 @@ def authenticate(username: str, password: str) -> User | None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@keeps_input_on_csrf_error
 def login():
     """Log the author in and send them where they were going."""
     next_url = safe_next_url(request.args.get("next"))

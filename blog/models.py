@@ -59,8 +59,6 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str | None] = mapped_column(sa.String(256))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    posts: Mapped[list["Post"]] = relationship(back_populates="author", lazy="raise")
-
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method="scrypt")
 
@@ -108,7 +106,7 @@ class Post(db.Model):
     allow_comments: Mapped[bool] = mapped_column(default=True)
     author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
 
-    author: Mapped[User] = relationship(back_populates="posts", lazy="raise")
+    author: Mapped[User] = relationship(lazy="raise")
     tags: Mapped[list[Tag]] = relationship(
         secondary=post_tags, back_populates="posts", lazy="raise", order_by=Tag.name
     )

@@ -120,7 +120,7 @@ def make_post(app, author):
         with app.app_context():
             post = Post(
                 title=title,
-                slug=fields.pop("slug", None) or re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-"),
+                slug=fields.pop("slug", None) or slug_of(title),
                 body=body,
                 status=status,
                 published_at=published_at,
@@ -135,7 +135,11 @@ def make_post(app, author):
     return make
 
 
+def slug_of(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
 def tag_named(name: str) -> Tag:
-    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    slug = slug_of(name)
     existing = db.session.scalar(sa.select(Tag).where(Tag.slug == slug))
     return existing or Tag(name=name, slug=slug)

@@ -44,6 +44,11 @@ def preview_tags(names: list[str]) -> list[Tag]:
 
 def form_to_post(form: PostForm, post: Post, *, for_preview: bool = False) -> Post:
     """Copy the form onto ``post`` (a fresh one for a preview, so nothing is written)."""
+    with db.session.no_autoflush:  # the look-ups below must not write a half-copied post
+        return _copy_form(form, post, for_preview)
+
+
+def _copy_form(form: PostForm, post: Post, for_preview: bool) -> Post:
     post.title = form.title.data.strip()
     post.slug = form.slug.data or unique_slug(post.title, post.id)
     post.body = form.body.data

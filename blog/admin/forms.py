@@ -7,6 +7,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from blog import text
@@ -35,7 +36,10 @@ class PostForm(FlaskForm):
     )
     status = SelectField(
         "Status",
-        choices=[(PostStatus.DRAFT.value, "Draft"), (PostStatus.PUBLISHED.value, "Published")],
+        choices=[
+            SelectChoice(PostStatus.DRAFT.value, "Draft"),
+            SelectChoice(PostStatus.PUBLISHED.value, "Published"),
+        ],
         default=PostStatus.DRAFT.value,
     )
     published_at = DateTimeLocalField(

@@ -1,0 +1,101 @@
+"""Logging in and out, and where the login sends you."""
+
+import pytest
+
+from blog.auth import LOGIN_FAILED
+from tests.conftest import csrf_token
+
+
+def test_login_page_has_the_fields(client):
+    html = client.get("/login").get_data(as_text=True)
+    assert 'name="username"' in html and 'name="password"' in html
+    assert 'type="password"' in html and "Remember me" in html
+
+
+def test_login_and_logout(client, auth):
+    response = auth.login()
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
+    response = auth.logout()
+    assert response.status_code == 302
+    assert client.get("/admin/").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("username", "password"),
+    [("author", "wrong password!"), ("nobody", "correct horse battery staple")],
+    ids=["wrong-password", "unknown-user"],
+)
+def test_failed_login_says_the_same_either_way(client, auth, username, password):
+    response = auth.login(username, password)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert LOGIN_FAILED in html
+    assert f'value="{username}"' in html
+    assert client.get("/admin/").status_code == 302
+
+
+def test_admin_redirects_to_login_and_back(client, auth):
+    response = client.get("/admin/posts/new")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/login?next=%2Fadmin%2Fposts%2Fnew"
+    response = auth.login(next_url="/admin/posts/new")
+    assert response.headers["Location"] == "/admin/posts/new"
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/",
+        "//evil.example",
+        "/\\evil.example",
+        "http:/evil.example",
+        "javascript:alert(1)",
+        "evil.example",
+    ],
+)
+def test_login_never_redirects_off_site(auth, target):
+    response = auth.login(next_url=target)
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/admin/"
+
+
+def test_login_without_csrf_token_is_refused(client, author):
+    response = client.post(
+        "/login", data={"username": "author", "password": "correct horse battery staple"}
+    )
+    assert "Your session expired, please submit again." in response.get_data(as_text=True)
+    assert client.get("/admin/").status_code == 302
+
+
+def test_logout_is_post_only_and_needs_a_token(client, auth):
+    auth.login()
+    assert client.get("/logout").status_code == 405
+    response = client.post("/logout")
+    assert response.status_code == 400
+    assert client.get("/admin/").status_code == 200
+    token = csrf_token(client.get("/"))
+    client.post("/logout", data={"csrf_token": token})
+    assert client.get("/admin/").status_code == 302
+
+
+def test_logged_in_visitor_on_login_page_goes_to_dashboard(client, auth):
+    auth.login()
+    response = client.get("/login")
+    assert response.status_code == 302 and response.headers["Location"] == "/admin/"
+
+
+def test_remember_me_sets_a_cookie(client, auth):
+    token = csrf_token(client.get("/login"))
+    client.post(
+        "/login",
+        data={
+            "csrf_token": token,
+            "username": "author",
+            "password": "correct horse battery staple",
+            "remember_me": "y",
+        },
+    )
+    cookie = client.get_cookie("remember_token")
+    assert cookie is not None and cookie.http_only
