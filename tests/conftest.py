@@ -4,6 +4,7 @@ Set ``TEST_DATABASE_URL`` to a PostgreSQL server URL to run everything on
 PostgreSQL: a fresh database is created for the run and dropped after it.
 """
 
+import os
 import re
 from datetime import datetime, timedelta
 
@@ -14,6 +15,7 @@ from flask_migrate import upgrade
 from blog import create_app
 from blog.extensions import db
 from blog.models import Post, PostStatus, Tag, User, utcnow
+from tests import live_server as live
 from tests.databases import scratch_database
 
 TEST_PASSWORD = "correct horse battery staple"
@@ -143,3 +145,52 @@ def tag_named(name: str) -> Tag:
     slug = slug_of(name)
     existing = db.session.scalar(sa.select(Tag).where(Tag.slug == slug))
     return existing or Tag(name=name, slug=slug)
+
+
+# --- The app under gunicorn, and a real browser -----------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """The blog under gunicorn with its own database and one author."""
+    folder = tmp_path_factory.mktemp("live")
+    with scratch_database(folder, "live") as url:
+        port = live.free_port()
+        env = live.server_env(folder, url, port)
+        live.flask(env, "db", "upgrade")
+        live.flask(
+            env, "create-user", "author", "--display-name", "Ada Author", "--password-stdin",
+            stdin=TEST_PASSWORD + "\n",
+        )  # fmt: skip
+        process = live.start_gunicorn(env, folder)
+        try:
+            live.wait_until_up(f"http://127.0.0.1:{port}/", process, folder / "gunicorn.log")
+            yield live.LiveServer(url=f"http://127.0.0.1:{port}", database_url=url, env=env)
+        finally:
+            live.stop(process)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium: Playwright cannot download its own browser here."""
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(
+            f"Browser tests need Chromium at {CHROMIUM}. Install it with "
+            "`apt-get install chromium` (scripts/test.sh does this on Debian as root).",
+            pytrace=False,
+        )
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "headless": True,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Run the whole test suite (lint, unit, Flask test client, headless browser).
+# Extra arguments go to pytest. TEST_DATABASE_URL=postgresql://... runs it on
+# PostgreSQL. Sets up what it needs: .venv with the test extra and, on
+# Debian as root, the chromium package when /usr/bin/chromium is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/_venv.sh
+ensure_venv test
+
+if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "Installing Debian's chromium for the browser tests ..." >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=300 chromium >/dev/null
+fi
+
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+# pytest exits 5 when it collected nothing: with `set -e` that fails the run too.
+exec .venv/bin/pytest "$@"
