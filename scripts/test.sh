@@ -2,16 +2,21 @@
 # Run the whole test suite (lint, unit, Flask test client, headless browser).
 # Extra arguments go to pytest. TEST_DATABASE_URL=postgresql://... runs it on
 # PostgreSQL. Sets up what it needs: .venv with the test extra and, on
-# Debian as root, the chromium package when /usr/bin/chromium is missing.
+# Debian as root, the chromium package when /usr/bin/chromium is missing and
+# a Java runtime for the HTML checker when java is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/_venv.sh
 ensure_venv test
 
-if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "Installing Debian's chromium for the browser tests ..." >&2
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)           # the browser tests
+command -v java >/dev/null || missing+=(default-jre-headless)  # the HTML checker
+if [ ${#missing[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "Installing Debian packages for the tests: ${missing[*]} ..." >&2
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=300 chromium >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=300 \
+        "${missing[@]}" >/dev/null
 fi
 
 .venv/bin/ruff check .

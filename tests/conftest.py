@@ -76,6 +76,14 @@ def post_form(client, url: str, data: dict, **kwargs):
     return client.post(url, data={"csrf_token": token, **data}, **kwargs)
 
 
+def permalink(client, title: str) -> str:
+    """The link to a post as the home page shows it."""
+    html = client.get("/").get_data(as_text=True)
+    match = re.search(r'<a href="([^"]+)" rel="bookmark">' + re.escape(title) + "<", html)
+    assert match, f"{title!r} is not on the home page"
+    return match.group(1)
+
+
 class AuthActions:
     def __init__(self, client):
         self._client = client

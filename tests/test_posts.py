@@ -6,14 +6,7 @@ from datetime import timedelta
 import pytest
 
 from blog.models import PostStatus, utcnow
-
-
-def permalink(client, title: str) -> str:
-    """The link to a post as the home page shows it."""
-    html = client.get("/").get_data(as_text=True)
-    match = re.search(r'<a href="([^"]+)" rel="bookmark">' + re.escape(title) + "<", html)
-    assert match, f"{title!r} is not on the home page"
-    return match.group(1)
+from tests.conftest import permalink
 
 
 def test_home_page_lists_published_posts_newest_first(client, make_post):

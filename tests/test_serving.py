@@ -15,7 +15,7 @@ def first_start(folder, database_url):
     process = live.start_gunicorn(env, folder)
     try:
         live.wait_until_up(f"http://127.0.0.1:{port}/login", process, folder / "gunicorn.log")
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/") as response:  # noqa: S310
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/") as response:
             home = response.read().decode()
     finally:
         live.stop(process)
