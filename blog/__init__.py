@@ -43,6 +43,9 @@ def configure(app: Flask, test_config: dict | None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = config.normalize_database_url(
         app.config["SQLALCHEMY_DATABASE_URI"]
     )
+    if isinstance(app.config.get("SECRET_KEY"), int | float):
+        # from_prefixed_env reads values as JSON: an all-digit key arrives as a number.
+        app.config["SECRET_KEY"] = os.environ.get("BLOG_SECRET_KEY", str(app.config["SECRET_KEY"]))
     if not app.config.get("SECRET_KEY"):
         key_file = Path(app.instance_path) / app.config["SECRET_KEY_FILE"]
         app.config["SECRET_KEY"] = config.load_or_create_secret_key(key_file)
@@ -50,7 +53,7 @@ def configure(app: Flask, test_config: dict | None) -> None:
 
 def register_extensions(app: Flask) -> None:
     from blog import database
-    from blog.extensions import csrf, db, login_manager, migrate
+    from blog.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     database.configure_engines(app)
@@ -62,17 +65,20 @@ def register_extensions(app: Flask) -> None:
     )
     csrf.init_app(app)
     login_manager.init_app(app)
+    limiter.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
     from blog import auth, security
     from blog.admin import bp as admin_bp
+    from blog.comments import bp as comments_bp
     from blog.posts import bp as posts_bp
 
     security.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(posts_bp)
+    app.register_blueprint(comments_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -5,6 +5,7 @@ import sys
 import click
 import sqlalchemy as sa
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from blog.database import prepare_site
 from blog.extensions import db
@@ -20,6 +21,7 @@ def init_app(app: Flask) -> None:
 
 
 @click.command("init")
+@with_appcontext
 def init_command() -> None:
     """Create or upgrade the database; create 'admin' if there is no author."""
     prepare_site(current_app._get_current_object())
@@ -42,6 +44,7 @@ def read_password(from_stdin: bool) -> str:
 @click.argument("username")
 @click.option("--display-name", help="The name shown on posts (default: the username).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@with_appcontext
 def create_user_command(username: str, display_name: str | None, password_stdin: bool) -> None:
     """Create an author who can log in."""
     username = username.strip()
@@ -59,6 +62,7 @@ def create_user_command(username: str, display_name: str | None, password_stdin:
 @click.command("set-password")
 @click.argument("username")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@with_appcontext
 def set_password_command(username: str, password_stdin: bool) -> None:
     """Change an author's password."""
     user = db.session.scalar(sa.select(User).where(User.username == username))

@@ -17,6 +17,21 @@ DEFAULTS = {
     "POSTS_PER_PAGE": 10,
     "TIME_ZONE": "UTC",
     "LANGUAGE": "en",
+    # Comments: each rule can be tuned or switched off.
+    "COMMENT_HOLD_FIRST": True,  # hold a comment until its author has one approved
+    "COMMENT_MAX_LINKS": 2,  # hold a comment with more links than this
+    "COMMENT_MODERATION_WORDS": [],  # hold a comment containing one of these
+    "COMMENT_DISALLOWED_WORDS": [],  # mark a comment containing one of these as spam
+    "COMMENT_MIN_SECONDS": 3,  # faster than this from page to post is a bot (0 = off)
+    "COMMENT_RATE_LIMIT": "5 per minute",  # per client address ("" = off)
+    "COMMENT_MAX_DEPTH": 5,
+    "COMMENT_CLOSE_AFTER_DAYS": 0,  # 0 = never close automatically
+    "COMMENT_MAX_LENGTH": 10_000,
+    "COMMENT_THREADS_PER_PAGE": 50,
+    "COMMENT_DEFAULT_PAGE": "newest",  # or "oldest": which page of a long discussion opens first
+    "COMMENT_COOKIE_DAYS": 365,
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": True,
     # Plumbing.
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     # A reader who spends a long time on a form must not lose it to an expired token.

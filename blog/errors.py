@@ -44,7 +44,8 @@ def csrf_error(error: CSRFError):
 def http_error(error: HTTPException):
     if error.code is None or error.code < 400:
         return error
-    message = FRIENDLY_MESSAGES.get(error.code, error.description)
+    custom = error.description != type(error).description
+    message = error.description if custom else FRIENDLY_MESSAGES.get(error.code, error.description)
     return error_page(error.code, error.name, message)
 
 

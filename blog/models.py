@@ -42,6 +42,15 @@ class PostStatus(enum.StrEnum):
     PUBLISHED = "published"
 
 
+class CommentStatus(enum.StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    SPAM = "spam"
+    TRASH = "trash"
+    # Deleted for good, but kept as an anonymous placeholder for its replies.
+    REMOVED = "removed"
+
+
 post_tags = sa.Table(
     "post_tags",
     db.metadata,
@@ -156,3 +165,62 @@ def _render_post_on_write(mapper, connection, post: Post) -> None:
         state.attrs[name].history.has_changes() for name in ("body", "excerpt")
     ):
         post.render()
+
+
+class Comment(db.Model):
+    __tablename__ = "comments"
+    __table_args__ = (
+        sa.Index("ix_comments_post_id_status_created_at", "post_id", "status", "created_at"),
+        sa.Index("ix_comments_status_created_at", "status", "created_at"),
+        sa.Index("ix_comments_author_email_status", "author_email", "status"),
+        sa.CheckConstraint(
+            "status IN ('pending', 'approved', 'spam', 'trash', 'removed')", name="status"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(sa.ForeignKey("posts.id", ondelete="CASCADE"))
+    parent_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("comments.id", ondelete="SET NULL"), index=True
+    )
+    # The top-level comment of the thread (None for a top-level comment), so a
+    # page of threads loads in one query.
+    root_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("comments.id", ondelete="SET NULL"), index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    author_name: Mapped[str] = mapped_column(sa.String(100))
+    author_email: Mapped[str] = mapped_column(sa.String(254), default="")
+    author_url: Mapped[str] = mapped_column(sa.String(200), default="")
+    author_ip: Mapped[str] = mapped_column(sa.String(45), default="")
+    body: Mapped[str] = mapped_column(sa.Text)
+    body_html: Mapped[str] = mapped_column(sa.Text, default="")
+    status: Mapped[str] = mapped_column(sa.String(16), default=CommentStatus.PENDING)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    post: Mapped[Post] = relationship(lazy="raise")
+    parent: Mapped["Comment | None"] = relationship(
+        remote_side=[id], foreign_keys=[parent_id], lazy="raise"
+    )
+
+    def render(self) -> None:
+        self.body_html = text.render_comment(self.body or "")
+
+    @property
+    def thread_id(self) -> int:
+        return self.root_id or self.id
+
+    @property
+    def is_by_post_author(self) -> bool:
+        return self.user_id is not None
+
+    def __repr__(self) -> str:
+        return f"<Comment {self.id} on post {self.post_id}>"
+
+
+@sa.event.listens_for(Comment, "before_insert")
+@sa.event.listens_for(Comment, "before_update")
+def _render_comment_on_write(mapper, connection, comment: Comment) -> None:
+    state = sa.inspect(comment)
+    if not state.has_identity or state.attrs["body"].history.has_changes():
+        comment.render()

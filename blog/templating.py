@@ -8,7 +8,7 @@ from markupsafe import Markup
 from blog.dates import to_local
 from blog.forms import CSRF_EXPIRED_MESSAGE
 from blog.posts.views import post_url
-from blog.text import summary
+from blog.text import safe_web_url, summary
 
 
 def init_app(app: Flask) -> None:
@@ -21,6 +21,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(time_tag)
     app.add_template_filter(summary)
     app.add_template_filter(local_datetime)
+    app.add_template_filter(safe_web_url, "web_url")
 
 
 def site_settings() -> dict:

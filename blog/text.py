@@ -6,10 +6,14 @@ as-is, so no request pays for sanitizing. bleach is feature-frozen; keeping
 it behind these functions makes a later swap a one-file change.
 """
 
+import html
 import re
-from functools import cache
+import unicodedata
+from functools import cache, partial
+from urllib.parse import urlsplit
 
 import bleach
+from bleach.linkifier import LinkifyFilter
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 from slugify import slugify as _slugify
@@ -39,6 +43,16 @@ POST_ATTRIBUTES = {
     "code": ["class"],
 }
 PROTOCOLS = frozenset({"http", "https", "mailto"})
+COMMENT_TAGS = frozenset(
+    {"a", "abbr", "b", "blockquote", "br", "cite", "code", "del", "em", "i", "p", "pre", "q",
+     "strong", "ul", "ol", "li"}
+)  # fmt: skip
+COMMENT_ATTRIBUTES = {"a": ["href", "title", "rel"], "abbr": ["title"]}
+UGC_REL = "nofollow ugc noopener"
+WEB_SCHEMES = frozenset({"http", "https"})
+_BLANK_LINES = re.compile(r"\n\s*\n")
+# Control characters other than tab and newline have no place in text a person typed.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _ALIGN_CLASS = {f"text-align:{side}": side for side in ("left", "center", "right")}
 
 
@@ -57,6 +71,69 @@ def _post_cleaner() -> bleach.sanitizer.Cleaner:
         strip=True,
         strip_comments=True,
     )
+
+
+def _set_ugc_rel(attrs: dict, new: bool = False) -> dict:
+    attrs[(None, "rel")] = UGC_REL
+    return attrs
+
+
+@cache
+def _comment_cleaner() -> bleach.sanitizer.Cleaner:
+    # strip=False: a tag that is not allowed is shown as the text the reader typed.
+    return bleach.sanitizer.Cleaner(
+        tags=COMMENT_TAGS,
+        attributes=COMMENT_ATTRIBUTES,
+        protocols=PROTOCOLS,
+        strip=False,
+        strip_comments=True,
+        filters=[partial(LinkifyFilter, callbacks=[_set_ugc_rel], skip_tags={"pre", "code"})],
+    )
+
+
+def clean_text(value: str | None) -> str | None:
+    """Typed text made storable: newlines normalized, control characters removed."""
+    if value is None:
+        return None
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", value)
+
+
+def render_comment(source: str) -> Markup:
+    """A reader's comment as safe HTML.
+
+    Blank lines make paragraphs and single newlines ``<br>``; a small set of
+    tags is kept, anything else is escaped so the reader sees what they typed;
+    plain URLs become links, and every link gets ``rel="nofollow ugc noopener"``.
+    """
+    paragraphs = [part.strip() for part in _BLANK_LINES.split(source.strip()) if part.strip()]
+    html_source = "".join(
+        "<p>" + "<br>\n".join(paragraph.split("\n")) + "</p>\n" for paragraph in paragraphs
+    )
+    return Markup(_comment_cleaner().clean(html_source))
+
+
+def count_links(html_fragment: str) -> int:
+    return html_fragment.count("<a ")
+
+
+def safe_web_url(value: str | None) -> str | None:
+    """``value`` if it is an http(s) URL with a host, else None.
+
+    Browsers ignore leading spaces and control characters and read the scheme
+    case-insensitively; so does this check, and whitespace inside is refused.
+    """
+    if not value:
+        return None
+    candidate = html.unescape(value).strip(" \t\n\r\f\v\x00")
+    if not candidate or any(
+        unicodedata.category(char).startswith(("C", "Z")) for char in candidate
+    ):
+        return None
+    parts = urlsplit(candidate)
+    if parts.scheme.lower() not in WEB_SCHEMES or not parts.netloc:
+        return None
+    return value.strip()
 
 
 def render_markdown(source: str) -> Markup:

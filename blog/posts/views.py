@@ -1,10 +1,14 @@
 import sqlalchemy as sa
-from flask import abort, current_app, redirect, render_template, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from blog.comments import threads
+from blog.comments.browser import own_comment_ids, saved_details
+from blog.comments.forms import CommentForm, ReaderCommentForm
+from blog.comments.moderation import comments_open
 from blog.dates import to_local
 from blog.extensions import db
-from blog.models import Post, Tag
+from blog.models import Comment, CommentStatus, Post, Tag
 from blog.pagination import page_arg
 from blog.posts import bp, queries
 
@@ -30,15 +34,60 @@ def tag(slug: str):
 
 @bp.route("/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>/<slug>/")
 def post(year: int, month: int, slug: str):
-    """One post; drafts and scheduled posts only for the logged-in author."""
+    """One post and its discussion; drafts and scheduled posts only for the author."""
     post = queries.post_by_slug(slug)
     if post is None or not (post.is_published or current_user.is_authenticated):
         abort(404)
     date = to_local(post.display_date)
     if (year, month) != (date.year, date.month):
         return redirect(post_url(post), 301)
+    return render_post_page(post, blank_comment_form())
+
+
+def blank_comment_form() -> CommentForm:
+    if current_user.is_authenticated:
+        form = CommentForm()
+    else:
+        details = saved_details()
+        form = ReaderCommentForm(data={**details, "save_details": bool(details)})
+    form.stamp()
+    form.parent_id.data = request.args.get("replytocom", type=int)
+    return form
+
+
+def render_post_page(post: Post, form: CommentForm, status: int = 200):
+    """The post page, also re-rendered by the comment view when a comment has errors."""
     older, newer = queries.neighbours(post)
-    return render_template("posts/post.html", post=post, older=older, newer=newer)
+    discussion = None
+    reply_to = None
+    if post.is_published:
+        discussion = threads.load_discussion(post.id, page_arg("cpage", None), own_comment_ids())
+        reply_to = reply_target(post, form.parent_id.data)
+        if reply_to is None:
+            form.parent_id.data = None
+    return render_template(
+        "posts/post.html",
+        post=post,
+        older=older,
+        newer=newer,
+        discussion=discussion,
+        form=form,
+        reply_to=reply_to,
+        comments_open=comments_open(post, current_app.config),
+    ), status
+
+
+def reply_target(post: Post, comment_id) -> Comment | None:
+    """The approved comment of this post being replied to, if any."""
+    if not str(comment_id or "").isdigit():
+        return None
+    return db.session.scalar(
+        sa.select(Comment).where(
+            Comment.id == int(comment_id),
+            Comment.post_id == post.id,
+            Comment.status == CommentStatus.APPROVED,
+        )
+    )
 
 
 def post_url(post: Post, **kwargs) -> str:

@@ -1,0 +1,76 @@
+from flask import current_app
+from flask_wtf import FlaskForm
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from wtforms import BooleanField, EmailField, HiddenField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+
+from blog import text
+from blog.models import utcnow
+
+BAD_EMAIL = "Please enter a valid email address."
+TOO_LONG = "Please keep your comment under {max} characters."
+
+
+def strip_text(value: str | None) -> str | None:
+    cleaned = text.clean_text(value)
+    return cleaned.strip() if cleaned is not None else None
+
+
+class WebAddress:
+    """Only http and https addresses: no ``javascript:``, ``data:`` or other schemes."""
+
+    message = "Enter a web address starting with http:// or https://."
+
+    def __call__(self, form, field) -> None:
+        if field.data and text.safe_web_url(field.data) is None:
+            raise ValidationError(self.message)
+
+
+class CommentForm(FlaskForm):
+    """What everybody sends: the comment, where it belongs, and the bot traps."""
+
+    comment = TextAreaField("Comment", validators=[DataRequired()], filters=[text.clean_text])
+    parent_id = HiddenField(filters=[lambda value: value or None])
+    # Bots fill every field; people never see this one (hidden by the stylesheet).
+    phone = StringField("Leave this field empty", filters=[strip_text])
+    issued = HiddenField()
+    submit = SubmitField("Post Comment")
+
+    def validate_comment(self, field) -> None:
+        limit = current_app.config["COMMENT_MAX_LENGTH"]
+        if not field.data.strip():
+            raise ValidationError("Please type a comment.")
+        if len(field.data) > limit:
+            raise ValidationError(TOO_LONG.format(max=f"{limit:,}"))
+
+    def stamp(self) -> None:
+        """Sign the time the form was shown, for the too-fast-to-be-human check."""
+        self.issued.data = _serializer().dumps("comment-form")
+
+    def seconds_to_fill(self) -> float | None:
+        try:
+            _, issued_at = _serializer().loads(self.issued.data or "", return_timestamp=True)
+        except BadSignature:
+            return None
+        return (utcnow() - issued_at).total_seconds()
+
+
+class ReaderCommentForm(CommentForm):
+    """A visitor also says who they are."""
+
+    author = StringField("Name", validators=[DataRequired(), Length(max=100)], filters=[strip_text])
+    email = EmailField(
+        "Email",
+        validators=[DataRequired(), Email(message=BAD_EMAIL), Length(max=254)],
+        filters=[strip_text],
+    )
+    url = StringField(
+        "Website", validators=[Optional(), Length(max=200), WebAddress()], filters=[strip_text]
+    )
+    save_details = BooleanField(
+        "Save my name, email, and website in this browser for the next time I comment."
+    )
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="comment-form")

@@ -1,0 +1,109 @@
+import sqlalchemy as sa
+from flask import abort, current_app, redirect, request
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from blog.comments import bp, threads
+from blog.comments.browser import own_comment_ids, remember_own_comment, store_details
+from blog.comments.forms import CommentForm, ReaderCommentForm
+from blog.comments.moderation import comments_open, decide
+from blog.errors import keeps_input_on_csrf_error
+from blog.extensions import db, limiter
+from blog.models import Comment, CommentStatus, Post
+from blog.posts.views import post_url, render_post_page, reply_target
+
+DUPLICATE = "Duplicate comment detected; it looks as though you’ve already said that!"
+PARENT_GONE = "The comment you are replying to is no longer available."
+
+
+def rate_limit() -> str:
+    # When the setting is empty rate_limit_off() exempts every request; the
+    # limiter still wants a well-formed limit to parse.
+    return current_app.config["COMMENT_RATE_LIMIT"] or "1 per second"
+
+
+def rate_limit_off() -> bool:
+    return not current_app.config["COMMENT_RATE_LIMIT"]
+
+
+@bp.post("/posts/<int:post_id>/comments")
+@limiter.limit(rate_limit, exempt_when=rate_limit_off)
+@keeps_input_on_csrf_error
+def create(post_id: int):
+    """Post a comment or a reply; on any error show the post page with the text kept."""
+    post = db.session.scalar(
+        sa.select(Post)
+        .where(Post.id == post_id)
+        .options(selectinload(Post.author), selectinload(Post.tags))
+    )
+    if post is None or not post.is_published:
+        abort(404)
+    if not comments_open(post, current_app.config):
+        abort(403, "Comments are closed.")
+    form = CommentForm() if current_user.is_authenticated else ReaderCommentForm()
+    if not form.validate_on_submit():
+        return render_post_page(post, form, 422)
+    parent = reply_target(post, form.parent_id.data)
+    if form.parent_id.data and parent is None:
+        form.form_errors.append(PARENT_GONE)
+        return render_post_page(post, form, 422)
+    comment = new_comment(form, post, parent)
+    if is_duplicate(comment):
+        form.form_errors.append(DUPLICATE)
+        return render_post_page(post, form, 422)
+    db.session.add(comment)
+    db.session.commit()
+    if comment.status != CommentStatus.APPROVED:
+        remember_own_comment(comment.id)
+    response = redirect(comment_url(comment, post), 303)
+    if isinstance(form, ReaderCommentForm):
+        store_details(response, form)
+    return response
+
+
+def new_comment(form: CommentForm, post: Post, parent: Comment | None) -> Comment:
+    comment = Comment(
+        post_id=post.id,
+        parent_id=parent.id if parent else None,
+        root_id=(parent.root_id or parent.id) if parent else None,
+        body=form.comment.data,
+        author_ip=client_address(),
+    )
+    comment.render()
+    if current_user.is_authenticated:
+        comment.user_id = current_user.id
+        comment.author_name = current_user.display_name
+        comment.status = CommentStatus.APPROVED
+    else:
+        comment.author_name = form.author.data
+        comment.author_email = form.email.data
+        comment.author_url = form.url.data or ""
+        comment.status = decide(
+            comment,
+            current_app.config,
+            honeypot=form.phone.data,
+            seconds_to_fill=form.seconds_to_fill(),
+        )
+    return comment
+
+
+def is_duplicate(comment: Comment) -> bool:
+    same_author = (
+        Comment.user_id == comment.user_id
+        if comment.user_id
+        else Comment.author_email == comment.author_email
+    )
+    select = sa.select(Comment.id).where(
+        Comment.post_id == comment.post_id, Comment.body == comment.body, same_author
+    )
+    return db.session.scalar(select.limit(1)) is not None
+
+
+def client_address() -> str:
+    return (request.remote_addr or "")[:45]
+
+
+def comment_url(comment: Comment, post: Post, **kwargs) -> str:
+    """The comment's permalink: its post, the page of the discussion, and its anchor."""
+    page, pages = threads.page_of(comment, own_comment_ids())
+    return post_url(post, cpage=page if pages > 1 else None, **kwargs) + f"#comment-{comment.id}"
