@@ -38,6 +38,8 @@ def configure(app: Flask, test_config: dict | None) -> None:
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
         app.config.from_prefixed_env("BLOG")
+        if os.environ.get("DATABASE_URL"):  # the environment wins, as for BLOG_* settings
+            app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
     else:
         app.config.from_mapping(test_config)
     app.config["SQLALCHEMY_DATABASE_URI"] = config.normalize_database_url(

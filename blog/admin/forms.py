@@ -2,15 +2,17 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
+    EmailField,
     SelectField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from blog import text
+from blog.comments.forms import WebAddress
 from blog.models import PostStatus
 
 TAG_MAX_LENGTH = 64
@@ -65,3 +67,27 @@ class PostForm(FlaskForm):
                 raise ValidationError(f"Keep each tag under {TAG_MAX_LENGTH} characters.")
             if not text.slugify(name):
                 raise ValidationError(f"The tag “{name}” needs a letter or a digit.")
+
+
+class CommentReplyForm(FlaskForm):
+    comment = TextAreaField(
+        "Your reply",
+        validators=[DataRequired(), Length(max=10_000)],
+        filters=[text.clean_text],
+    )
+    submit = SubmitField("Reply")
+
+
+class CommentEditForm(FlaskForm):
+    author_name = StringField("Name", validators=[DataRequired(), Length(max=100)])
+    author_email = EmailField("Email", validators=[Optional(), Email(), Length(max=254)])
+    author_url = StringField("Website", validators=[Optional(), Length(max=200), WebAddress()])
+    comment = TextAreaField(
+        "Comment", validators=[DataRequired(), Length(max=10_000)], filters=[text.clean_text]
+    )
+    status = SelectField(
+        "Status",
+        choices=[SelectChoice(status, status.capitalize()) for status in
+                 ("pending", "approved", "spam", "trash")],
+    )  # fmt: skip
+    save = SubmitField("Save")

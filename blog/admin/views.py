@@ -10,16 +10,24 @@ from blog.admin.forms import PostForm
 from blog.errors import keeps_input_on_csrf_error
 from blog.extensions import db
 from blog.forms import EmptyForm
-from blog.models import Post
+from blog.models import Comment, CommentStatus, Post
 
 
 @bp.route("/")
 def dashboard():
     """Every post, newest first, with its status."""
-    posts = db.session.scalars(
-        sa.select(Post).order_by(Post.created_at.desc(), Post.id.desc())
+    approved = (
+        sa.select(Comment.post_id, sa.func.count(Comment.id).label("count"))
+        .where(Comment.status == CommentStatus.APPROVED)
+        .group_by(Comment.post_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        sa.select(Post, sa.func.coalesce(approved.c.count, 0))
+        .outerjoin(approved, approved.c.post_id == Post.id)
+        .order_by(Post.created_at.desc(), Post.id.desc())
     ).all()
-    return render_template("admin/dashboard.html", posts=posts)
+    return render_template("admin/dashboard.html", rows=rows)
 
 
 @bp.route("/posts/new", methods=["GET", "POST"])

@@ -1,0 +1,71 @@
+"""What the author can do to comments: the status changes and permanent deletion."""
+
+import sqlalchemy as sa
+
+from blog.extensions import db
+from blog.models import Comment, CommentStatus
+
+# action name -> (statuses it applies to, the status it sets; None = delete permanently)
+ACTIONS: dict[str, tuple[frozenset[str], CommentStatus | None]] = {
+    "approve": (frozenset({"pending", "spam", "trash"}), CommentStatus.APPROVED),
+    "unapprove": (frozenset({"approved"}), CommentStatus.PENDING),
+    "spam": (frozenset({"pending", "approved"}), CommentStatus.SPAM),
+    "not-spam": (frozenset({"spam"}), CommentStatus.PENDING),
+    "trash": (frozenset({"pending", "approved", "spam"}), CommentStatus.TRASH),
+    "restore": (frozenset({"trash"}), CommentStatus.PENDING),
+    "delete": (frozenset({"spam", "trash"}), None),
+}
+LABELS = {
+    "approve": "Approve",
+    "unapprove": "Unapprove",
+    "spam": "Spam",
+    "not-spam": "Not spam",
+    "trash": "Trash",
+    "restore": "Restore",
+    "delete": "Delete permanently",
+}
+TABS = ("pending", "approved", "spam", "trash")
+
+
+def actions_for(status: str) -> list[str]:
+    return [name for name, (sources, _) in ACTIONS.items() if status in sources]
+
+
+def apply(action: str, comments: list[Comment]) -> int:
+    """Apply ``action`` to the comments it fits; returns how many changed."""
+    sources, target = ACTIONS[action]
+    changed = [comment for comment in comments if comment.status in sources]
+    for comment in changed:
+        if target is None:
+            delete_permanently(comment)
+        else:
+            comment.status = target
+    db.session.commit()
+    return len(changed)
+
+
+def delete_permanently(comment: Comment) -> None:
+    """Delete, or keep an anonymous placeholder when replies hang below it."""
+    has_replies = db.session.scalar(
+        sa.select(Comment.id).where(Comment.parent_id == comment.id).limit(1)
+    )
+    if has_replies is None:
+        db.session.delete(comment)
+        return
+    comment.status = CommentStatus.REMOVED
+    comment.author_name = comment.author_email = comment.author_url = comment.author_ip = ""
+    comment.body = ""
+
+
+def counts() -> dict[str, int]:
+    rows = db.session.execute(
+        sa.select(Comment.status, sa.func.count(Comment.id)).group_by(Comment.status)
+    )
+    found = dict(rows.tuples().all())
+    return {tab: found.get(tab, 0) for tab in TABS}
+
+
+def pending_count() -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count(Comment.id)).where(Comment.status == CommentStatus.PENDING)
+    )
