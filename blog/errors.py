@@ -33,6 +33,7 @@ def keeps_input_on_csrf_error(view: Callable) -> Callable:
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, csrf_error)
+    app.register_error_handler(429, too_many_requests)
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(InternalServerError, server_error)
 
@@ -47,6 +48,11 @@ def http_error(error: HTTPException):
     custom = error.description != type(error).description
     message = error.description if custom else FRIENDLY_MESSAGES.get(error.code, error.description)
     return error_page(error.code, error.name, message)
+
+
+def too_many_requests(error: HTTPException):
+    # The limiter's own description ("5 per 1 minute") is not for readers.
+    return error_page(429, "Slow down a little", FRIENDLY_MESSAGES[429])
 
 
 def server_error(error: InternalServerError):

@@ -29,7 +29,11 @@ class WebAddress:
 class CommentForm(FlaskForm):
     """What everybody sends: the comment, where it belongs, and the bot traps."""
 
-    comment = TextAreaField("Comment", validators=[DataRequired()], filters=[text.clean_text])
+    comment = TextAreaField(
+        "Comment",
+        validators=[DataRequired(message="Please type your comment.")],
+        filters=[text.clean_text],
+    )
     parent_id = HiddenField(filters=[lambda value: value or None])
     # Bots fill every field; people never see this one (hidden by the stylesheet).
     phone = StringField("Leave this field empty", filters=[strip_text])
@@ -38,8 +42,6 @@ class CommentForm(FlaskForm):
 
     def validate_comment(self, field) -> None:
         limit = current_app.config["COMMENT_MAX_LENGTH"]
-        if not field.data.strip():
-            raise ValidationError("Please type a comment.")
         if len(field.data) > limit:
             raise ValidationError(TOO_LONG.format(max=f"{limit:,}"))
 
