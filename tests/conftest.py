@@ -22,7 +22,7 @@ TEST_PASSWORD = "correct horse battery staple"
 CSRF_INPUT = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
 
 
-def test_config(database_url: str, **overrides) -> dict:
+def app_config(database_url: str, **overrides) -> dict:
     return {
         "TESTING": True,
         "SECRET_KEY": "test secret key, never used in production",
@@ -39,7 +39,7 @@ def test_config(database_url: str, **overrides) -> dict:
 def database_url(tmp_path_factory):
     """One database for the whole run, migrated once."""
     with scratch_database(tmp_path_factory.mktemp("db"), "unit") as url:
-        app = create_app(test_config(url))
+        app = create_app(app_config(url))
         with app.app_context():
             upgrade()
             db.engine.dispose()
@@ -48,7 +48,7 @@ def database_url(tmp_path_factory):
 
 @pytest.fixture
 def app(database_url):
-    app = create_app(test_config(database_url))
+    app = create_app(app_config(database_url))
     yield app
     with app.app_context():
         # Empty every table, children first, so each test starts from nothing.

@@ -7,10 +7,11 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from blog import create_app
 from blog.comments import forms as comment_forms
 from blog.extensions import db
 from blog.models import Comment, CommentStatus, PostStatus, utcnow
-from tests.conftest import permalink
+from tests.conftest import app_config, permalink
 
 HIDDEN = re.compile(r'<input[^>]*name="(csrf_token|issued|parent_id)"[^>]*value="([^"]*)"')
 
@@ -219,10 +220,7 @@ def test_rate_limit_gives_a_friendly_429(app, client, post):
 
 
 def test_rate_limit_in_redis(database_url, post):
-    from blog import create_app
-    from tests.conftest import test_config
-
-    config = test_config(
+    config = app_config(
         database_url,
         COMMENT_RATE_LIMIT="1 per minute",
         RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379",

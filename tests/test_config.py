@@ -105,7 +105,7 @@ def test_environment_overrides_defaults_without_config_file(instance, monkeypatc
 def test_test_config_replaces_file_and_environment(instance, monkeypatch, database_url):
     (instance / "config.py").write_text('SITE_TITLE = "From the file"\n')
     monkeypatch.setenv("BLOG_SITE_TITLE", "From the environment")
-    app = create_app(conftest.test_config(database_url, POSTS_PER_PAGE=2))
+    app = create_app(conftest.app_config(database_url, POSTS_PER_PAGE=2))
     assert app.config["SITE_TITLE"] == "My Blog"
     assert app.config["POSTS_PER_PAGE"] == 2
     assert app.config["TESTING"] is True
@@ -278,7 +278,7 @@ def test_secret_key_file_name_is_configurable(instance, monkeypatch):
 
 
 def test_instance_path_defaults_to_the_project(database_url):
-    app = create_app(conftest.test_config(database_url))
+    app = create_app(conftest.app_config(database_url))
     assert app.instance_path == str(PROJECT_ROOT / "instance")
 
 
@@ -287,7 +287,7 @@ def test_templates_and_static_files_are_found_from_another_directory(
 ):
     monkeypatch.chdir(tmp_path)
     assert Path.cwd() == tmp_path
-    app = create_app(conftest.test_config(database_url, SITE_TITLE="Far Away Blog"))
+    app = create_app(conftest.app_config(database_url, SITE_TITLE="Far Away Blog"))
     try:
         client = app.test_client()
         page = client.get("/")
