@@ -9,7 +9,7 @@ from flask.cli import with_appcontext
 
 from blog.database import prepare_site
 from blog.extensions import db
-from blog.models import User
+from blog.models import Comment, Post, User
 
 MIN_PASSWORD_LENGTH = 12
 
@@ -18,6 +18,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(init_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(set_password_command)
+    app.cli.add_command(rerender_command)
 
 
 @click.command("init")
@@ -71,3 +72,17 @@ def set_password_command(username: str, password_stdin: bool) -> None:
     user.set_password(read_password(password_stdin))
     db.session.commit()
     click.echo(f"Changed the password of {username!r}.")
+
+
+@click.command("rerender")
+@with_appcontext
+def rerender_command() -> None:
+    """Render and sanitize every post and comment again, e.g. after the allow-list changed."""
+    counts = {}
+    for model in (Post, Comment):
+        counts[model.__tablename__] = 0
+        for item in db.session.scalars(sa.select(model).execution_options(yield_per=500)):
+            item.render()
+            counts[model.__tablename__] += 1
+        db.session.commit()
+    click.echo(f"Rendered {counts['posts']} posts and {counts['comments']} comments again.")

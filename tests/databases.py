@@ -12,13 +12,13 @@ from blog.config import normalize_database_url
 
 
 @contextmanager
-def scratch_database(folder: Path, label: str) -> Iterator[str]:
+def scratch_database(folder: Path, label: str, server_url: str | None = None) -> Iterator[str]:
     """A URL to an empty database, removed afterwards.
 
-    SQLite by default; PostgreSQL when ``TEST_DATABASE_URL`` names a server
-    (its database is only used to connect and create ours).
+    SQLite by default; PostgreSQL when ``server_url`` (or ``TEST_DATABASE_URL``)
+    names a server, whose database is only used to connect and create ours.
     """
-    server_url = os.environ.get("TEST_DATABASE_URL")
+    server_url = server_url or os.environ.get("TEST_DATABASE_URL")
     if not server_url:
         yield "sqlite:///" + str(folder / f"{label}.sqlite3")
         return

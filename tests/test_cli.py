@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from blog.cli import MIN_PASSWORD_LENGTH
 from blog.extensions import db
-from blog.models import User
+from blog.models import Comment, Post, User
 from tests.conftest import TEST_PASSWORD, AuthActions
 
 NEW_PASSWORD = "a brand new passphrase"
@@ -313,3 +313,23 @@ def test_printed_admin_password_logs_in(app, runner, client):
     failed = AuthActions(other).login(username="admin", password=password + "x")
     assert failed.status_code == 200
     assert other.get("/admin/").status_code == 302
+
+
+def test_rerender_sanitizes_stored_html_again(app, runner, make_post):
+    post_id = make_post("Old render", body="Hello **there**")
+    with app.app_context():
+        comment = Comment(post_id=post_id, author_name="R", body="hi <b>you</b>", status="approved")
+        db.session.add(comment)
+        db.session.commit()
+        # Pretend both were stored by an older, laxer sanitizer.
+        db.session.execute(sa.update(Post).values(body_html="<p onclick='x()'>stale</p>"))
+        db.session.execute(sa.update(Comment).values(body_html="<script>stale()</script>"))
+        db.session.commit()
+    result = runner.invoke(args=["rerender"])
+    assert result.exit_code == 0, result.output
+    assert "Rendered 1 posts and 1 comments again." in result.output
+    with app.app_context():
+        assert db.session.scalar(sa.select(Post.body_html)).strip() == (
+            "<p>Hello <strong>there</strong></p>"
+        )
+        assert db.session.scalar(sa.select(Comment.body_html)).strip() == "<p>hi <b>you</b></p>"
