@@ -90,7 +90,8 @@ def edit_comment(comment_id: int):
         db.session.commit()
         flash("Comment saved.", "success")
         return back_to_tab(comment.status)
-    return render_template("admin/edit_comment.html", form=form, comment=comment)
+    status = 422 if form.errors else 200
+    return render_template("admin/edit_comment.html", form=form, comment=comment), status
 
 
 @bp.route("/comments/<int:comment_id>/reply", methods=["GET", "POST"])
@@ -116,4 +117,5 @@ def reply_to_comment(comment_id: int):
         db.session.commit()
         flash("Reply published.", "success")
         return redirect(comment_url(reply, parent.post))
-    return render_template("admin/reply_comment.html", form=form, parent=parent)
+    status = 422 if form.errors else 200
+    return render_template("admin/reply_comment.html", form=form, parent=parent), status

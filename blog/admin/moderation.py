@@ -61,7 +61,7 @@ def counts() -> dict[str, int]:
     rows = db.session.execute(
         sa.select(Comment.status, sa.func.count(Comment.id)).group_by(Comment.status)
     )
-    found = dict(rows.tuples().all())
+    found = dict(rows.all())
     return {tab: found.get(tab, 0) for tab in TABS}
 
 
