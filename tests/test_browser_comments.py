@@ -4,11 +4,12 @@ import re
 import uuid
 
 import pytest
+import sqlalchemy as sa
 from playwright.sync_api import Browser, Page, expect
 
 from blog import create_app
 from blog.extensions import db
-from blog.models import Post, PostStatus, User, utcnow
+from blog.models import Comment, CommentStatus, Post, PostStatus, User, utcnow
 from tests.conftest import TEST_PASSWORD, app_config
 
 pytestmark = pytest.mark.browser
@@ -30,6 +31,14 @@ def live_post(live_server) -> str:
         published = post.published_at
         db.engine.dispose()
     return f"{live_server.url}/{published:%Y/%m}/{slug}/"
+
+
+def approve_all(live_server) -> None:
+    app = create_app(app_config(live_server.database_url))
+    with app.app_context():
+        db.session.execute(sa.update(Comment).values(status=CommentStatus.APPROVED))
+        db.session.commit()
+        db.engine.dispose()
 
 
 def watch_dialogs(page: Page) -> list[str]:
@@ -121,3 +130,30 @@ def test_save_my_details_prefills_only_when_ticked(browser: Browser, live_post):
     expect(page.get_by_label("Email", exact=True)).to_have_value("rory@example.com")
     expect(page.get_by_label("Save my name, email, and website")).to_be_checked()
     page.context.close()
+
+
+def test_reply_with_javascript_moves_the_form_under_the_comment(
+    browser: Browser, live_server, live_post
+):
+    page = browser.new_context().new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.goto(live_post)
+    leave_comment(page, "Top comment.", "Tess Top", "tess@example.com")
+    approve_all(live_server)
+    page.reload()
+    page.get_by_role("link", name="Reply to Tess Top").click()
+    expect(page).not_to_have_url(re.compile("replytocom"))  # no reload
+    expect(page.locator("li.comment > #respond")).to_have_count(1)
+    expect(page.locator("#reply-title-text")).to_have_text("Reply to Tess Top")
+    expect(page.get_by_label("Comment", exact=True)).to_be_focused()
+    page.get_by_role("link", name="Cancel reply").click()
+    expect(page.locator("li.comment > #respond")).to_have_count(0)
+    expect(page.locator("#reply-title-text")).to_have_text("Leave a Reply")
+
+    page.get_by_role("link", name="Reply to Tess Top").click()
+    leave_comment(page, "Answering Tess.", "Rex Replier", "rex@example.com")
+    expect(page.locator("ol.children li.comment")).to_contain_text("Answering Tess.")
+    page.context.close()
+    assert errors == []

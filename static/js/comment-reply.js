@@ -1,0 +1,47 @@
+// Progressive enhancement for "Reply": move the comment form under the
+// comment instead of reloading the page. Without JavaScript the link
+// reloads the page with the form set up by the server, so nothing here is
+// needed for the page to work.
+(function () {
+  "use strict";
+
+  var respond = document.getElementById("respond");
+  if (!respond) return;
+  var form = respond.querySelector("form");
+  var parentInput = form.querySelector('input[name="parent_id"]');
+  var titleText = document.getElementById("reply-title-text");
+  var cancel = document.getElementById("cancel-comment-reply-link");
+  var home = document.createElement("div");
+  home.hidden = true;
+  respond.parentNode.insertBefore(home, respond);
+  var originalTitle = parentInput.value ? "Leave a Reply" : titleText.textContent;
+
+  function replyTo(link) {
+    var comment = link.closest("article");
+    var parentId = new URL(link.href).searchParams.get("replytocom");
+    if (!comment || !parentId) return false;
+    comment.after(respond);
+    parentInput.value = parentId;
+    titleText.textContent = "Reply to " + link.dataset.author;
+    cancel.hidden = false;
+    form.querySelector("textarea").focus();
+    return true;
+  }
+
+  function cancelReply() {
+    home.after(respond);
+    parentInput.value = "";
+    titleText.textContent = originalTitle;
+    cancel.hidden = true;
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("a.comment-reply-link");
+    if (link && replyTo(link)) {
+      event.preventDefault();
+    } else if (event.target === cancel && respond.previousElementSibling !== home) {
+      event.preventDefault();
+      cancelReply();
+    }
+  });
+})();
