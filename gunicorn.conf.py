@@ -22,4 +22,4 @@ def on_starting(server) -> None:
     from blog import create_app
     from blog.database import prepare_site
 
-    prepare_site(create_app())
+    prepare_site(create_app(), base_url=f"http://{server.cfg.bind[0]}")

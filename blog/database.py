@@ -37,7 +37,7 @@ def render_migration_type(type_: str, obj, autogen_context):
     return False
 
 
-def prepare_site(app: Flask) -> None:
+def prepare_site(app: Flask, base_url: str = "http://127.0.0.1:8000") -> None:
     """Upgrade the schema and, on a blog with no author yet, create ``admin``.
 
     Runs once before gunicorn forks its workers (see gunicorn.conf.py) and
@@ -46,16 +46,16 @@ def prepare_site(app: Flask) -> None:
     with app.app_context():
         upgrade()
         if db.session.scalar(sa.select(sa.func.count(User.id))) == 0:
-            _create_first_admin(app)
+            _create_first_admin(app, base_url)
 
 
-def _create_first_admin(app: Flask) -> None:
+def _create_first_admin(app: Flask, base_url: str) -> None:
     password = secrets.token_urlsafe(12)
     admin = User(username="admin", display_name="Admin")
     admin.set_password(password)
     db.session.add(admin)
     db.session.commit()
-    with app.test_request_context(base_url=app.config.get("SITE_URL") or "http://127.0.0.1:8000"):
+    with app.test_request_context(base_url=base_url):
         login_url = url_for("auth.login", _external=True)
     click.echo(
         "\n  Created the author 'admin' with the password: "

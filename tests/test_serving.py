@@ -19,18 +19,19 @@ def first_start(folder, database_url):
             home = response.read().decode()
     finally:
         live.stop(process)
-    return home, (folder / "gunicorn.log").read_text()
+    return home, (folder / "gunicorn.log").read_text(), port
 
 
 def test_first_start_prepares_everything_and_the_second_reuses_it(tmp_path):
     with scratch_database(tmp_path, "first") as url:
-        home, log = first_start(tmp_path, url)
+        home, log, port = first_start(tmp_path, url)
         assert "Nothing has been published yet." in home
         key_file = tmp_path / "secret_key"
         assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
         key = key_file.read_text()
         match = re.search(r"Created the author 'admin' with the password: (\S+)", log)
         assert match, log
+        assert f"Log in at http://127.0.0.1:{port}/login" in log
         assert log.count("with the password") == 1
         env = live.server_env(tmp_path, url, 0)
         check = live.flask(
@@ -39,6 +40,6 @@ def test_first_start_prepares_everything_and_the_second_reuses_it(tmp_path):
         )  # fmt: skip
         assert "True" in check.stdout
 
-        _, second_log = first_start(tmp_path, url)
+        _, second_log, _ = first_start(tmp_path, url)
         assert "with the password" not in second_log
         assert key_file.read_text() == key
