@@ -6,14 +6,13 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
-from flask_wtf import FlaskForm
 from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import BooleanField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 from blog.errors import keeps_input_on_csrf_error
 from blog.extensions import db, login_manager
-from blog.forms import EmptyForm
+from blog.forms import BlogForm, EmptyForm
 from blog.models import User
 
 bp = Blueprint("auth", __name__)
@@ -35,7 +34,7 @@ def _dummy_hash() -> str:
     return generate_password_hash("no such user", method="scrypt")
 
 
-class LoginForm(FlaskForm):
+class LoginForm(BlogForm):
     username = StringField("Username", validators=[DataRequired(), Length(max=64)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
     remember_me = BooleanField("Remember me")

@@ -103,6 +103,7 @@ def reply_to_comment(comment_id: int):
         abort(404)
     form = CommentReplyForm()
     if form.validate_on_submit():
+        post = parent.post  # loaded now: the commit below expires the parent
         parent.status = CommentStatus.APPROVED
         reply = Comment(
             post_id=parent.post_id,
@@ -116,6 +117,6 @@ def reply_to_comment(comment_id: int):
         db.session.add(reply)
         db.session.commit()
         flash("Reply published.", "success")
-        return redirect(comment_url(reply, parent.post))
+        return redirect(comment_url(reply, post))
     status = 422 if form.errors else 200
     return render_template("admin/reply_comment.html", form=form, parent=parent), status

@@ -1,4 +1,3 @@
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -13,12 +12,13 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 
 from blog import text
 from blog.comments.forms import WebAddress
+from blog.forms import BlogForm
 from blog.models import PostStatus
 
 TAG_MAX_LENGTH = 64
 
 
-class PostForm(FlaskForm):
+class PostForm(BlogForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
     slug = StringField(
         "Slug",
@@ -69,22 +69,16 @@ class PostForm(FlaskForm):
                 raise ValidationError(f"The tag “{name}” needs a letter or a digit.")
 
 
-class CommentReplyForm(FlaskForm):
-    comment = TextAreaField(
-        "Your reply",
-        validators=[DataRequired(), Length(max=10_000)],
-        filters=[text.clean_text],
-    )
+class CommentReplyForm(BlogForm):
+    comment = TextAreaField("Your reply", validators=[DataRequired(), Length(max=10_000)])
     submit = SubmitField("Reply")
 
 
-class CommentEditForm(FlaskForm):
+class CommentEditForm(BlogForm):
     author_name = StringField("Name", validators=[DataRequired(), Length(max=100)])
     author_email = EmailField("Email", validators=[Optional(), Email(), Length(max=254)])
     author_url = StringField("Website", validators=[Optional(), Length(max=200), WebAddress()])
-    comment = TextAreaField(
-        "Comment", validators=[DataRequired(), Length(max=10_000)], filters=[text.clean_text]
-    )
+    comment = TextAreaField("Comment", validators=[DataRequired(), Length(max=10_000)])
     status = SelectField(
         "Status",
         choices=[SelectChoice(status, status.capitalize()) for status in

@@ -35,7 +35,8 @@ def apply(action: str, comments: list[Comment]) -> int:
     """Apply ``action`` to the comments it fits; returns how many changed."""
     sources, target = ACTIONS[action]
     changed = [comment for comment in comments if comment.status in sources]
-    for comment in changed:
+    # Newest first, so a reply deleted in the same batch frees its parent to go too.
+    for comment in sorted(changed, key=lambda comment: comment.id, reverse=True):
         if target is None:
             delete_permanently(comment)
         else:
@@ -55,6 +56,7 @@ def delete_permanently(comment: Comment) -> None:
     comment.status = CommentStatus.REMOVED
     comment.author_name = comment.author_email = comment.author_url = comment.author_ip = ""
     comment.body = ""
+    comment.user_id = None
 
 
 def counts() -> dict[str, int]:

@@ -1,10 +1,10 @@
 from flask import current_app
-from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from wtforms import BooleanField, EmailField, HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from blog import text
+from blog.forms import BlogForm
 from blog.models import utcnow
 
 BAD_EMAIL = "Please enter a valid email address."
@@ -12,8 +12,7 @@ TOO_LONG = "Please keep your comment under {max} characters."
 
 
 def strip_text(value: str | None) -> str | None:
-    cleaned = text.clean_text(value)
-    return cleaned.strip() if cleaned is not None else None
+    return value.strip() if value else value
 
 
 class WebAddress:
@@ -26,13 +25,12 @@ class WebAddress:
             raise ValidationError(self.message)
 
 
-class CommentForm(FlaskForm):
+class CommentForm(BlogForm):
     """What everybody sends: the comment, where it belongs, and the bot traps."""
 
     comment = TextAreaField(
         "Comment",
         validators=[DataRequired(message="Please type your comment.")],
-        filters=[text.clean_text],
     )
     parent_id = HiddenField(filters=[lambda value: value or None])
     # Bots fill every field; people never see this one (hidden by the stylesheet).

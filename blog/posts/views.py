@@ -2,6 +2,7 @@ import sqlalchemy as sa
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from blog import text
 from blog.comments import threads
 from blog.comments.browser import own_comment_ids, saved_details
 from blog.comments.forms import CommentForm, ReaderCommentForm
@@ -27,6 +28,8 @@ def index():
 @bp.route("/tag/<slug>/")
 def tag(slug: str):
     """Published posts with one tag."""
+    if not text.is_valid_slug(slug):
+        abort(404)
     tag = db.first_or_404(sa.select(Tag).where(Tag.slug == slug))
     pagination = queries.tag_page(tag, page_arg(), per_page())
     return render_template("posts/tag.html", tag=tag, pagination=pagination)
@@ -35,7 +38,7 @@ def tag(slug: str):
 @bp.route("/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>/<slug>/")
 def post(year: int, month: int, slug: str):
     """One post and its discussion; drafts and scheduled posts only for the author."""
-    post = queries.post_by_slug(slug)
+    post = queries.post_by_slug(slug) if text.is_valid_slug(slug) else None
     if post is None or not (post.is_published or current_user.is_authenticated):
         abort(404)
     date = to_local(post.display_date)
