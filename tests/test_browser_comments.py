@@ -53,7 +53,8 @@ def leave_comment(page: Page, text: str, name: str, email: str, save: bool = Fal
     page.get_by_label("Email", exact=True).fill(email)
     if save:
         page.get_by_label("Save my name, email, and website").check()
-    page.get_by_role("button", name="Post Comment").click()
+    with page.expect_navigation():  # the POST and its redirect, before anything else
+        page.get_by_role("button", name="Post Comment").click()
 
 
 def test_comment_moderate_and_reply_without_javascript(
@@ -111,7 +112,6 @@ def test_hostile_comment_shows_as_text_and_never_runs(browser: Browser, live_pos
         "<b onmouseover=alert(3)>Mallory</b>"
     )
     page.locator(".comment-author").last.hover()
-    page.reload()
     page.context.close()
     assert dialogs == []
 
@@ -141,8 +141,9 @@ def test_reply_with_javascript_moves_the_form_under_the_comment(
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
     page.goto(live_post)
     leave_comment(page, "Top comment.", "Tess Top", "tess@example.com")
+    expect(page.get_by_text("Your comment is awaiting moderation.")).to_be_visible()
     approve_all(live_server)
-    page.reload()
+    page.goto(live_post)
     page.get_by_role("link", name="Reply to Tess Top").click()
     expect(page).not_to_have_url(re.compile("replytocom"))  # no reload
     expect(page.locator("li.comment > #respond")).to_have_count(1)
