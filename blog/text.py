@@ -6,7 +6,6 @@ as-is, so no request pays for sanitizing. bleach is feature-frozen; keeping
 it behind these functions makes a later swap a one-file change.
 """
 
-import html
 import re
 import unicodedata
 from functools import cache, partial
@@ -122,10 +121,12 @@ def safe_web_url(value: str | None) -> str | None:
 
     Browsers ignore leading spaces and control characters and read the scheme
     case-insensitively; so does this check, and whitespace inside is refused.
+    The value is what the reader typed (escaped on output), so an entity such
+    as ``&#104;ttp:`` is not a scheme and the address is refused.
     """
     if not value:
         return None
-    candidate = html.unescape(value).strip(" \t\n\r\f\v\x00")
+    candidate = value.strip(" \t\n\r\f\v\x00")
     if not candidate or any(
         unicodedata.category(char).startswith(("C", "Z")) for char in candidate
     ):
