@@ -105,6 +105,9 @@ class Post(db.Model):
     slug: Mapped[str] = mapped_column(sa.String(200), unique=True)
     body: Mapped[str] = mapped_column(sa.Text)
     body_html: Mapped[str] = mapped_column(sa.Text, default="")
+    # The words of the rendered body: what search indexes and snippets quote.
+    body_text: Mapped[str] = mapped_column(sa.Text, default="")
+    reading_minutes: Mapped[int] = mapped_column(default=1)
     excerpt: Mapped[str] = mapped_column(sa.Text, default="")
     excerpt_html: Mapped[str] = mapped_column(sa.Text, default="")
     has_more: Mapped[bool] = mapped_column(default=False)
@@ -123,6 +126,8 @@ class Post(db.Model):
     def render(self) -> None:
         """Turn the Markdown source into the sanitized HTML that pages show."""
         self.body_html = text.render_markdown(self.body or "")
+        self.body_text = text.plain_text(self.body_html)
+        self.reading_minutes = text.reading_minutes(self.body_text)
         self.excerpt_html, self.has_more = text.make_excerpt(
             self.body or "", self.body_html, self.excerpt or ""
         )

@@ -156,6 +156,11 @@ def plain_text(html: str) -> str:
     return Markup(html).striptags()
 
 
+def reading_minutes(words_text: str, words_per_minute: int = 220) -> int:
+    """Minutes a reader needs, rounded up, at least one."""
+    return max(1, -(-len(words_text.split()) // words_per_minute))
+
+
 def truncate_words(words_text: str, limit: int) -> tuple[str, bool]:
     """The first ``limit`` words and whether anything was cut."""
     words = words_text.split()
