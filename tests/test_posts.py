@@ -157,7 +157,10 @@ def test_security_headers_on_pages(client):
 def test_pages_have_no_inline_script_or_style(client, make_post):
     make_post("Styled", body="| a | b |\n|--:|:-:|\n| 1 | 2 |")
     html = client.get(permalink(client, "Styled")).get_data(as_text=True)
-    assert "<script" not in html and "<style" not in html and "style=" not in html
+    scripts = re.findall(r"<script[^>]*>(.*?)</script>", html, re.DOTALL)
+    assert scripts == [""]  # one script file, nothing inline
+    assert '<script src="/static/js/comment-reply.js" defer>' in html
+    assert "<style" not in html and "style=" not in html
     assert 'class="align-right"' in html
 
 
