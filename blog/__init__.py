@@ -54,7 +54,7 @@ def configure(app: Flask, test_config: dict | None) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from blog import database
+    from blog import database, search
     from blog.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -64,6 +64,8 @@ def register_extensions(app: Flask) -> None:
         db,
         directory=str(Path(__file__).parent / "migrations"),
         render_item=database.render_migration_type,
+        # The search objects are made by hand in their migration, not declared on the models.
+        include_object=search.include_object,
     )
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -71,16 +73,20 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from blog import auth, security
+    from blog import auth, caching, discovery, security
     from blog.admin import bp as admin_bp
-    from blog.comments import bp as comments_bp
-    from blog.posts import bp as posts_bp
+    from blog.comments.views import bp as comments_bp
+    from blog.feeds import bp as feeds_bp
+    from blog.posts.views import bp as posts_bp
 
     security.init_app(app)
+    caching.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(posts_bp)
     app.register_blueprint(comments_bp)
+    app.register_blueprint(discovery.bp)
+    app.register_blueprint(feeds_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

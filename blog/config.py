@@ -15,6 +15,8 @@ DEFAULTS = {
     "SITE_TAGLINE": "Just another Flask blog",
     "SITE_DESCRIPTION": "",
     "POSTS_PER_PAGE": 10,
+    "FEED_ENTRIES": 20,  # entries in each Atom feed
+    "FEED_FULL_CONTENT": True,  # whole posts in the feeds; False gives the excerpts
     "TIME_ZONE": "UTC",
     "LANGUAGE": "en",
     # Comments: each rule can be tuned or switched off.

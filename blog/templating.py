@@ -1,5 +1,6 @@
 """What templates may call: site settings, dates and URLs."""
 
+import calendar
 from datetime import datetime
 
 from flask import Flask, current_app
@@ -18,6 +19,7 @@ def init_app(app: Flask) -> None:
     app.context_processor(site_settings)
     app.add_template_global(CSRF_EXPIRED_MESSAGE, "csrf_expired_message")
     app.add_template_global(post_url)
+    app.add_template_global(month_name)
     app.add_template_filter(time_tag)
     app.add_template_filter(summary)
     app.add_template_filter(local_datetime)
@@ -34,6 +36,10 @@ def site_settings() -> dict:
             "language": config["LANGUAGE"],
         }
     }
+
+
+def month_name(month: int) -> str:
+    return calendar.month_name[month]
 
 
 def time_tag(moment: datetime, with_time: bool = False) -> Markup:

@@ -49,6 +49,11 @@ COMMENT_TAGS = frozenset(
 COMMENT_ATTRIBUTES = {"a": ["href", "title", "rel"], "abbr": ["title"]}
 UGC_REL = "nofollow ugc noopener"
 WEB_SCHEMES = frozenset({"http", "https"})
+_BLOCK_TAG = re.compile(
+    r"</?(?:address|blockquote|br|caption|dd|details|div|dl|dt|figcaption|figure|h[1-6]|hr|li"
+    r"|ol|p|pre|summary|table|tbody|td|tfoot|th|thead|tr|ul)\b[^>]*>",
+    re.IGNORECASE,
+)
 _BLANK_LINES = re.compile(r"\n\s*\n")
 # Control characters other than tab and newline have no place in text a person typed.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -152,8 +157,12 @@ def render_markdown(source: str) -> Markup:
 
 
 def plain_text(html: str) -> str:
-    """The words of an HTML fragment, tags gone, whitespace collapsed."""
-    return Markup(html).striptags()
+    """The words of an HTML fragment, tags gone, whitespace collapsed.
+
+    Block tags and ``<br>`` become spaces first, so ``a<br>b`` gives two
+    words; inline tags (``<em>``, ``<sup>``…) join what they touch, as on screen.
+    """
+    return Markup(_BLOCK_TAG.sub(" ", html)).striptags()
 
 
 def reading_minutes(words_text: str, words_per_minute: int = 220) -> int:

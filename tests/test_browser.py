@@ -58,12 +58,14 @@ def test_author_writes_previews_and_publishes_and_a_reader_finds_it(
     reader = browser.new_context().new_page()
     reader.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     reader.goto(live_server.url + "/")
-    reader.get_by_role("link", name="Fruit prices, with code").click()
+    reader.get_by_role("heading", name="Fruit prices, with code").get_by_role("link").click()
     expect(reader).to_have_url(re.compile(r"/\d{4}/\d{2}/fruit-prices-with-code/$"))
     expect(reader.get_by_role("heading", level=1)).to_have_text("Fruit prices, with code")
     expect(reader.locator("article table tbody tr")).to_have_count(2)
     expect(reader.locator("article pre code")).to_contain_text('return f"Hello, {name}!"')
-    expect(reader.get_by_role("link", name="Python")).to_have_attribute("href", "/tag/python/")
+    expect(reader.locator("article").get_by_role("link", name="Python")).to_have_attribute(
+        "href", "/tag/python/"
+    )
     reader.context.close()
     assert dialogs == []
 

@@ -499,3 +499,8 @@ def test_summary_returns_plain_text():
 def test_module_constants():
     assert text.SLUG_MAX_LENGTH == 80
     assert text.ELLIPSIS == "[…]"
+
+
+def test_plain_text_keeps_words_apart_across_tags():
+    html = "<p>a<br>b</p><p>c</p><ul><li>d</li><li>e</li></ul><em>f</em>g<sup>2</sup> &amp; h"
+    assert text.plain_text(html) == "a b c d e fg2 & h"

@@ -109,9 +109,14 @@ SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
 C0_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
 # The page shell's own head elements, exactly as base.html writes them.
-SHELL_META_ATTRIBUTES = frozenset({"charset", "name", "content"})
-SHELL_META_NAMES = frozenset({"viewport", "description"})
-SHELL_LINK_RELS = frozenset({"canonical", "stylesheet", "icon"})
+SHELL_META_ATTRIBUTES = frozenset({"charset", "name", "property", "content"})
+SHELL_META_NAMES = frozenset(
+    {"viewport", "description", "twitter:card", "twitter:title", "twitter:description"}
+)
+SHELL_META_PROPERTIES = frozenset(
+    {"og:type", "og:site_name", "og:title", "og:description", "og:url", "article:published_time"}
+)
+SHELL_LINK_RELS = frozenset({"canonical", "stylesheet", "icon", "alternate", "prev", "next"})
 SHELL_SCRIPT_ATTRIBUTES = frozenset({"src", "defer", "async"})
 # Where user-written HTML lands on a page; checked like a bare fragment as well.
 USER_CONTENT_CLASSES = frozenset({"post-body", "comment-content", "entry-summary"})
@@ -186,7 +191,11 @@ def tree_problems(root, shell_head=None) -> list[str]:
         attributes = {qualified(name).lower(): value for name, value in element.attrib.items()}
         if id(element) in shell and tag == "meta":
             extra = set(attributes) - SHELL_META_ATTRIBUTES
-            if extra or attributes.get("name", "viewport") not in SHELL_META_NAMES:
+            if (
+                extra
+                or attributes.get("name", "viewport") not in SHELL_META_NAMES
+                or attributes.get("property", "og:type") not in SHELL_META_PROPERTIES
+            ):
                 found.append(f"unexpected <meta {attributes}>")
             continue
         if id(element) in shell and tag == "script":

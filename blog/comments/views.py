@@ -1,9 +1,9 @@
 import sqlalchemy as sa
-from flask import abort, current_app, redirect, request
+from flask import Blueprint, abort, current_app, redirect, request
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from blog.comments import bp, threads
+from blog.comments import threads
 from blog.comments.browser import own_comment_ids, remember_own_comment, store_details
 from blog.comments.forms import CommentForm, ReaderCommentForm
 from blog.comments.moderation import comments_open, decide
@@ -11,6 +11,8 @@ from blog.errors import keeps_input_on_csrf_error
 from blog.extensions import db, limiter
 from blog.models import Comment, CommentStatus, Post
 from blog.posts.views import post_url, render_post_page, reply_target
+
+bp = Blueprint("comments", __name__)
 
 DUPLICATE = "Duplicate comment detected; it looks as though you’ve already said that!"
 PARENT_GONE = "The comment you are replying to is no longer available."
@@ -107,3 +109,16 @@ def comment_url(comment: Comment, post: Post, **kwargs) -> str:
     """The comment's permalink: its post, the page of the discussion, and its anchor."""
     page, pages = threads.page_of(comment, own_comment_ids())
     return post_url(post, cpage=page if pages > 1 else None, **kwargs) + f"#comment-{comment.id}"
+
+
+@bp.get("/comments/<int:comment_id>/")
+def permalink(comment_id: int):
+    """A stable link to a comment: sends the reader to its page of the discussion."""
+    comment = db.session.scalar(
+        sa.select(Comment)
+        .where(Comment.id == comment_id, Comment.status == CommentStatus.APPROVED)
+        .options(selectinload(Comment.post))
+    )
+    if comment is None or not comment.post.is_published:
+        abort(404)
+    return redirect(comment_url(comment, comment.post), 301)

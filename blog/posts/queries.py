@@ -1,10 +1,21 @@
 """The queries behind the reader's pages."""
 
+from datetime import UTC, datetime
+
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from blog.extensions import db
-from blog.models import Post, Tag, published_posts
+from blog.models import (
+    Comment,
+    CommentStatus,
+    Post,
+    PostStatus,
+    Tag,
+    post_tags,
+    published_posts,
+    utcnow,
+)
 
 
 def with_listing_data(select: sa.Select) -> sa.Select:
@@ -44,3 +55,90 @@ def neighbours(post: Post) -> tuple[Post | None, Post | None]:
         .limit(1)
     )
     return db.session.scalar(older), db.session.scalar(newer)
+
+
+def month_range(year: int, month: int) -> tuple[datetime, datetime]:
+    """The first instant of a month and of the next, in UTC."""
+    start = datetime(year, month, 1, tzinfo=UTC)
+    following = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=UTC)
+    return start, following
+
+
+def archive_page(year: int, month: int | None, page: int, per_page: int):
+    start, end = month_range(year, month or 1)
+    if month is None:
+        end = datetime(year + 1, 1, 1, tzinfo=UTC)
+    select = published_posts().where(Post.published_at >= start, Post.published_at < end)
+    return db.paginate(with_listing_data(select), page=page, per_page=per_page)
+
+
+def archive_months() -> list[tuple[int, int, int]]:
+    """(year, month, published posts) for every month with a post, newest first."""
+    year = sa.extract("year", Post.published_at)
+    month = sa.extract("month", Post.published_at)
+    select = (
+        published_posts()
+        .order_by(None)
+        .with_only_columns(year, month, sa.func.count(Post.id))
+        .group_by(year, month)
+        .order_by(year.desc(), month.desc())
+    )
+    return [(int(y), int(m), count) for y, m, count in db.session.execute(select)]
+
+
+def published_tag_ids() -> sa.Select:
+    return (
+        sa.select(post_tags.c.tag_id)
+        .join(Post, Post.id == post_tags.c.post_id)
+        .where(Post.status == PostStatus.PUBLISHED, Post.published_at <= utcnow())
+    )
+
+
+def tags_with_counts() -> list[tuple[Tag, int]]:
+    """Tags that have published posts, with how many, by name."""
+    counts = (
+        sa.select(post_tags.c.tag_id, sa.func.count().label("posts"))
+        .join(Post, Post.id == post_tags.c.post_id)
+        .where(Post.status == PostStatus.PUBLISHED, Post.published_at <= utcnow())
+        .group_by(post_tags.c.tag_id)
+        .subquery()
+    )
+    select = sa.select(Tag, counts.c.posts).join(counts, counts.c.tag_id == Tag.id)
+    return [tuple(row) for row in db.session.execute(select.order_by(Tag.name))]
+
+
+def recent_posts(limit: int = 5) -> list[Post]:
+    return list(db.session.scalars(published_posts().limit(limit)))
+
+
+def recent_comments(limit: int = 5) -> list[tuple[int, str, Post]]:
+    """(comment id, commenter name, post) of the newest approved comments on visible posts."""
+    select = (
+        sa.select(Comment.id, Comment.author_name, Post)
+        .join(Post, Post.id == Comment.post_id)
+        .where(
+            Comment.status == CommentStatus.APPROVED,
+            Post.status == PostStatus.PUBLISHED,
+            Post.published_at <= utcnow(),
+        )
+        .order_by(Comment.created_at.desc(), Comment.id.desc())
+        .limit(limit)
+    )
+    return [tuple(row) for row in db.session.execute(select)]
+
+
+def related_posts(post: Post, limit: int = 3) -> list[Post]:
+    """Published posts sharing the most tags with ``post``, then the newest."""
+    if not post.tags:
+        return []
+    shared = sa.func.count(post_tags.c.tag_id)
+    select = (
+        published_posts()
+        .join(post_tags, post_tags.c.post_id == Post.id)
+        .where(post_tags.c.tag_id.in_([tag.id for tag in post.tags]), Post.id != post.id)
+        .group_by(Post.id)
+        .order_by(None)
+        .order_by(shared.desc(), Post.published_at.desc(), Post.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(select))

@@ -1,5 +1,5 @@
 import sqlalchemy as sa
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from blog import text
@@ -7,11 +7,30 @@ from blog.comments import threads
 from blog.comments.browser import own_comment_ids, saved_details
 from blog.comments.forms import CommentForm, ReaderCommentForm
 from blog.comments.moderation import comments_open
-from blog.dates import to_local
 from blog.extensions import db
 from blog.models import Comment, CommentStatus, Post, Tag
 from blog.pagination import page_arg
-from blog.posts import bp, queries
+from blog.posts import queries
+
+bp = Blueprint("posts", __name__)
+
+
+@bp.app_context_processor
+def sidebar() -> dict:
+    """Recent posts and comments, tags and archives, for the reader's pages only.
+
+    Four queries, whatever the size of the blog.
+    """
+    if request.blueprint != "posts":
+        return {}
+    return {
+        "sidebar": {
+            "recent_posts": queries.recent_posts(),
+            "recent_comments": queries.recent_comments(),
+            "tags": queries.tags_with_counts(),
+            "months": queries.archive_months(),
+        }
+    }
 
 
 def per_page() -> int:
@@ -35,13 +54,25 @@ def tag(slug: str):
     return render_template("posts/tag.html", tag=tag, pagination=pagination)
 
 
+@bp.route("/<int(fixed_digits=4):year>/", defaults={"month": None})
+@bp.route("/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>/")
+def archive(year: int, month: int | None):
+    """Published posts of one year or one month."""
+    if not (1 <= year <= 9999 and (month is None or 1 <= month <= 12)):
+        abort(404)
+    pagination = queries.archive_page(year, month, page_arg(), per_page())
+    if not pagination.items:
+        abort(404)
+    return render_template("posts/archive.html", year=year, month=month, pagination=pagination)
+
+
 @bp.route("/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>/<slug>/")
 def post(year: int, month: int, slug: str):
     """One post and its discussion; drafts and scheduled posts only for the author."""
     post = queries.post_by_slug(slug) if text.is_valid_slug(slug) else None
     if post is None or not (post.is_published or current_user.is_authenticated):
         abort(404)
-    date = to_local(post.display_date)
+    date = post.display_date
     if (year, month) != (date.year, date.month):
         return redirect(post_url(post), 301)
     return render_post_page(post, blank_comment_form())
@@ -61,6 +92,7 @@ def blank_comment_form() -> CommentForm:
 def render_post_page(post: Post, form: CommentForm, status: int = 200):
     """The post page, also re-rendered by the comment view when a comment has errors."""
     older, newer = queries.neighbours(post)
+    related = queries.related_posts(post) if post.is_published else []
     discussion = None
     reply_to = None
     if post.is_published:
@@ -73,6 +105,7 @@ def render_post_page(post: Post, form: CommentForm, status: int = 200):
         post=post,
         older=older,
         newer=newer,
+        related=related,
         discussion=discussion,
         form=form,
         reply_to=reply_to,
@@ -94,6 +127,27 @@ def reply_target(post: Post, comment_id) -> Comment | None:
 
 
 def post_url(post: Post, **kwargs) -> str:
-    """The permalink: /YYYY/MM/slug/, dated in the site's time zone."""
-    date = to_local(post.display_date)
+    """The permalink: /YYYY/MM/slug/.
+
+    Dated in UTC, like the monthly archives, so a post's link and its archive
+    page always agree whatever TIME_ZONE says (pages show local times).
+    """
+    date = post.display_date
     return url_for("posts.post", year=date.year, month=date.month, slug=post.slug, **kwargs)
+
+
+@bp.route("/search")
+def search():
+    """Full-text search of the published posts: /search?q=words&page=N."""
+    from blog import search as full_text  # aliased: this view is called search too
+
+    page = page_arg()
+    results = full_text.find(request.args.get("q", ""), page, per_page())
+    if page > max(results.pages, 1):
+        abort(404)
+    return render_template(
+        "posts/search.html",
+        query=results.query,
+        results=results,
+        max_query_length=full_text.MAX_QUERY_LENGTH,
+    )

@@ -1,0 +1,41 @@
+"""What crawlers read: sitemap.xml and robots.txt."""
+
+import sqlalchemy as sa
+from flask import Blueprint, render_template, url_for
+from sqlalchemy.orm import load_only
+
+from blog.extensions import db
+from blog.models import Post, Tag, published_posts
+from blog.posts import queries
+
+bp = Blueprint("discovery", __name__)
+
+
+@bp.route("/sitemap.xml")
+def sitemap():
+    """Home, every published post, every tag with a published post, every month."""
+    posts = db.session.scalars(
+        published_posts().options(
+            load_only(Post.slug, Post.published_at, Post.created_at, Post.updated_at)
+        )
+    ).all()
+    tags = db.session.scalars(
+        sa.select(Tag).where(Tag.id.in_(queries.published_tag_ids())).order_by(Tag.slug)
+    ).all()
+    body = render_template(
+        "discovery/sitemap.xml", posts=posts, tags=tags, months=queries.archive_months()
+    )
+    return body, {"Content-Type": "application/xml; charset=utf-8"}
+
+
+@bp.route("/robots.txt")
+def robots():
+    """Everything but the author's pages, and where the sitemap is."""
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /login",
+        "",
+        f"Sitemap: {url_for('discovery.sitemap', _external=True)}",
+    ]
+    return "\n".join(lines) + "\n", {"Content-Type": "text/plain; charset=utf-8"}
