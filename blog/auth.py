@@ -1,10 +1,21 @@
-"""Logging the author in and out."""
+"""Logging the author in and out: throttled, with sessions that really end."""
 
+from datetime import datetime, timedelta
 from functools import cache
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_user, logout_user
 from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import BooleanField, PasswordField, StringField, SubmitField
@@ -13,11 +24,16 @@ from wtforms.validators import DataRequired, Length
 from blog.errors import keeps_input_on_csrf_error
 from blog.extensions import db, login_manager
 from blog.forms import BlogForm, EmptyForm
-from blog.models import User
+from blog.models import LoginAttempt, User, utcnow
 
 bp = Blueprint("auth", __name__)
 
 LOGIN_FAILED = "Unknown username or wrong password."
+TOO_MANY_FAILURES = (
+    "Too many failed logins for this account or from your address. "
+    "Please wait {minutes} minutes and try again."
+)
+SESSION_EXPIRED = "Your session has expired. Please log in again."
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Please log in to see that page."
@@ -26,7 +42,32 @@ login_manager.login_message_category = "info"
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    """The user of a session or remember-me cookie, if its version is still current."""
+    number, _, version = user_id.partition(":")
+    if not (number.isdigit() and version.isdigit()):
+        return None
+    user = db.session.get(User, int(number))
+    return user if user is not None and user.session_version == int(version) else None
+
+
+@bp.before_app_request
+def end_stale_sessions() -> None:
+    """Log out after SESSION_IDLE_MINUTES without a request or SESSION_MAX_HOURS in all."""
+    if "login_at" not in session:
+        return
+    now = utcnow()
+    config = current_app.config
+    login_at = datetime.fromisoformat(session["login_at"])
+    seen_at = datetime.fromisoformat(session.get("seen_at", session["login_at"]))
+    if (
+        now - seen_at > timedelta(minutes=config["SESSION_IDLE_MINUTES"])
+        or now - login_at > timedelta(hours=config["SESSION_MAX_HOURS"])
+    ):
+        session.clear()
+        logout_user()  # after clear(): it leaves the note that removes the remember cookie
+        flash(SESSION_EXPIRED, "info")
+        return
+    session["seen_at"] = now.isoformat()
 
 
 @cache
@@ -59,6 +100,42 @@ def authenticate(username: str, password: str) -> User | None:
     return user if user.check_password(password) else None
 
 
+def client_address() -> str:
+    return (request.remote_addr or "")[:45]
+
+
+def recent_failures(username: str, address: str) -> bool:
+    """Whether this username, or this address, has used up its failed attempts."""
+    config = current_app.config
+    since = utcnow() - timedelta(minutes=config["LOGIN_FAILURE_WINDOW_MINUTES"])
+    limit = config["LOGIN_MAX_FAILURES"]
+
+    def failures(column, value) -> int:
+        return db.session.scalar(
+            sa.select(sa.func.count(LoginAttempt.id)).where(
+                column == value, LoginAttempt.created_at > since
+            )
+        )
+
+    return failures(LoginAttempt.username, username) >= limit or (
+        failures(LoginAttempt.address, address) >= limit
+    )
+
+
+def record_failure(username: str, address: str) -> None:
+    window = timedelta(minutes=current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"])
+    db.session.execute(sa.delete(LoginAttempt).where(LoginAttempt.created_at < utcnow() - window))
+    db.session.add(LoginAttempt(username=username, address=address))
+    db.session.commit()
+
+
+def start_session(user: User, remember: bool) -> None:
+    """A fresh session for the author: nothing from before the login carries over."""
+    session.clear()
+    login_user(user, remember=remember)
+    session["login_at"] = session["seen_at"] = utcnow().isoformat()
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @keeps_input_on_csrf_error
 def login():
@@ -68,18 +145,26 @@ def login():
         return redirect(next_url)
     form = LoginForm()
     if form.validate_on_submit():
-        user = authenticate(form.username.data, form.password.data)
+        username, address = form.username.data, client_address()
+        if recent_failures(username, address):
+            minutes = current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"]
+            abort(429, TOO_MANY_FAILURES.format(minutes=minutes))
+        user = authenticate(username, form.password.data)
         if user is not None:
-            login_user(user, remember=form.remember_me.data)
+            start_session(user, form.remember_me.data)
             return redirect(next_url)
+        record_failure(username, address)
         form.form_errors.append(LOGIN_FAILED)
     return render_template("auth/login.html", form=form)
 
 
 @bp.post("/logout")
 def logout():
-    """End the session (a POST with a CSRF token, so no link can log you out)."""
-    if EmptyForm().validate_on_submit():
-        logout_user()
+    """End this session and every other one of this author (a POST with a CSRF token)."""
+    if EmptyForm().validate_on_submit() and current_user.is_authenticated:
+        current_user.end_sessions()
+        db.session.commit()
+        session.clear()
+        logout_user()  # after clear(): it leaves the note that removes the remember cookie
         flash("You are logged out.", "info")
     return redirect(url_for("posts.index"))

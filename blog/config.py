@@ -34,6 +34,12 @@ DEFAULTS = {
     "COMMENT_COOKIE_DAYS": 365,
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
+    # The author's account.
+    "LOGIN_MAX_FAILURES": 5,  # per username, and per address, within the window
+    "LOGIN_FAILURE_WINDOW_MINUTES": 15,
+    "SESSION_IDLE_MINUTES": 120,  # logged out after this long without a request
+    "SESSION_MAX_HOURS": 24 * 7,  # and after this long in any case (remember-me aside)
+    "REMEMBER_COOKIE_DURATION": 30 * 24 * 3600,
     # Plumbing.
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     # A reader who spends a long time on a form must not lose it to an expired token.

@@ -3,6 +3,7 @@
 from collections.abc import Callable
 
 from flask import Flask, render_template
+from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -52,7 +53,9 @@ def http_error(error: HTTPException):
 
 def too_many_requests(error: HTTPException):
     # The limiter's own description ("5 per 1 minute") is not for readers.
-    return error_page(429, "Slow down a little", FRIENDLY_MESSAGES[429])
+    limited = isinstance(error, RateLimitExceeded)
+    message = FRIENDLY_MESSAGES[429] if limited else error.description
+    return error_page(429, "Slow down a little", message)
 
 
 def server_error(error: InternalServerError):

@@ -66,16 +66,37 @@ class User(UserMixin, db.Model):
     username: Mapped[str] = mapped_column(sa.String(64), unique=True)
     display_name: Mapped[str] = mapped_column(sa.String(100))
     password_hash: Mapped[str | None] = mapped_column(sa.String(256))
+    # Part of the login cookie: bumping it (logout, new password) ends every session.
+    session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method="scrypt")
+        self.end_sessions()
+
+    def end_sessions(self) -> None:
+        """Make every session and remember-me cookie of this user invalid."""
+        self.session_version = (self.session_version or 0) + 1
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
 
     def check_password(self, password: str) -> bool:
         return self.password_hash is not None and check_password_hash(self.password_hash, password)
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"
+
+
+class LoginAttempt(db.Model):
+    """A failed login, kept for the throttling window."""
+
+    __tablename__ = "login_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(64), index=True)
+    address: Mapped[str] = mapped_column(sa.String(45), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
 class Tag(db.Model):
