@@ -45,12 +45,8 @@ def configure(app: Flask, test_config: dict | None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = config.normalize_database_url(
         app.config["SQLALCHEMY_DATABASE_URI"]
     )
-    if isinstance(app.config.get("SECRET_KEY"), int | float):
-        # from_prefixed_env reads values as JSON: an all-digit key arrives as a number.
-        app.config["SECRET_KEY"] = os.environ.get("BLOG_SECRET_KEY", str(app.config["SECRET_KEY"]))
-    if not app.config.get("SECRET_KEY"):
-        key_file = Path(app.instance_path) / app.config["SECRET_KEY_FILE"]
-        app.config["SECRET_KEY"] = config.load_or_create_secret_key(key_file)
+    config.settle_secret_key(app.config, Path(app.instance_path))
+    config.apply_https(app.config)
 
 
 def register_extensions(app: Flask) -> None:

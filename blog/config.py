@@ -49,6 +49,13 @@ DEFAULTS = {
     "REMEMBER_COOKIE_HTTPONLY": True,
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     "SECRET_KEY_FILE": "secret_key",
+    # Production: no key is invented, and a well-known development key is refused.
+    "PRODUCTION": False,
+    # Served over HTTPS: Secure and __Host- cookies, HSTS, https links.
+    "HTTPS": False,
+    "HSTS_MAX_AGE": 365 * 24 * 3600,
+    # Reverse proxies in front of gunicorn whose X-Forwarded-* headers to trust (0 = none).
+    "PROXY_FIX_HOPS": 0,
 }
 
 
@@ -66,6 +73,49 @@ def normalize_database_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
+
+
+KNOWN_DEVELOPMENT_KEYS = frozenset(
+    {"dev", "development", "secret", "secret-key", "secret_key", "changeme", "change-me",
+     "change me", "test", "testing", "default", "password", "flask"}
+)  # fmt: skip
+
+
+class ConfigurationError(RuntimeError):
+    """The blog refuses to start with this configuration."""
+
+
+def settle_secret_key(config: dict, instance_path: Path) -> None:
+    """The configured key, or (outside production) one kept in the instance folder."""
+    key = config.get("SECRET_KEY")
+    if isinstance(key, int | float):
+        # from_prefixed_env reads values as JSON: an all-digit key arrives as a number.
+        key = config["SECRET_KEY"] = os.environ.get("BLOG_SECRET_KEY", str(key))
+    if config["PRODUCTION"]:
+        if not key:
+            raise ConfigurationError("Production needs a secret key: set BLOG_SECRET_KEY.")
+        if str(key).strip().lower() in KNOWN_DEVELOPMENT_KEYS or len(str(key)) < 16:
+            raise ConfigurationError(
+                "BLOG_SECRET_KEY is a well-known or short development key; use e.g. "
+                "python3 -c 'import secrets; print(secrets.token_hex(32))'"
+            )
+    if not key:
+        config["SECRET_KEY"] = load_or_create_secret_key(instance_path / config["SECRET_KEY_FILE"])
+
+
+def apply_https(config: dict) -> None:
+    """Cookie and URL settings that follow from serving the blog over HTTPS."""
+    https = bool(config["HTTPS"])
+    config.update(
+        SESSION_COOKIE_SECURE=https,
+        REMEMBER_COOKIE_SECURE=https,
+        PREFERRED_URL_SCHEME="https" if https else "http",
+    )
+    if https:
+        # __Host-: only over HTTPS, for this host alone, for the whole site.
+        config["SESSION_COOKIE_NAME"] = "__Host-session"
+        config["SESSION_COOKIE_PATH"] = "/"
+        config["SESSION_COOKIE_DOMAIN"] = False
 
 
 def load_or_create_secret_key(path: Path) -> str:

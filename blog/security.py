@@ -1,6 +1,7 @@
 """Response headers that make the browser a second wall behind the sanitizer."""
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' https: data:; object-src 'none'; "
@@ -13,6 +14,11 @@ PERMISSIONS_POLICY = (
 
 
 def init_app(app: Flask) -> None:
+    hops = app.config["PROXY_FIX_HOPS"]
+    if hops:
+        # Only then are X-Forwarded-For/-Proto/-Host believed: rate limits,
+        # login throttling and comment addresses use the real client address.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.after_request(add_security_headers)
 
 
@@ -23,6 +29,10 @@ def add_security_headers(response: Response) -> Response:
     headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
     headers.setdefault("X-Frame-Options", "DENY")
+    if current_app.config["HTTPS"]:
+        headers.setdefault(
+            "Strict-Transport-Security", f"max-age={current_app.config['HSTS_MAX_AGE']}"
+        )
     if request.blueprint in ("admin", "auth"):
         headers["Cache-Control"] = "no-store"
     return response
