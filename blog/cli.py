@@ -1,12 +1,14 @@
 """Commands for the operator: ``flask --app blog <command>``."""
 
 import sys
+from pathlib import Path
 
 import click
 import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from blog import backup
 from blog.database import prepare_site
 from blog.extensions import db
 from blog.models import Comment, Post, User
@@ -19,6 +21,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(set_password_command)
     app.cli.add_command(rerender_command)
+    app.cli.add_command(export_command)
+    app.cli.add_command(import_command)
 
 
 @click.command("init")
@@ -86,3 +90,29 @@ def rerender_command() -> None:
             counts[model.__tablename__] += 1
         db.session.commit()
     click.echo(f"Rendered {counts['posts']} posts and {counts['comments']} comments again.")
+
+
+@click.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@click.option("--with-passwords", is_flag=True, help="Include the authors' password hashes.")
+@with_appcontext
+def export_command(file: Path, with_passwords: bool) -> None:
+    """Write every post, tag, comment and author to a JSON backup FILE."""
+    counts = backup.export(file, with_passwords=with_passwords)
+    click.echo(f"Exported {_summary(counts)} to {file}.")
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def import_command(file: Path) -> None:
+    """Restore a JSON backup FILE into an empty database."""
+    try:
+        counts = backup.restore(file)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Imported {_summary(counts)} from {file}.")
+
+
+def _summary(counts: dict[str, int]) -> str:
+    return ", ".join(f"{count} {table}" for table, count in counts.items())

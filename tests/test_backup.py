@@ -1,0 +1,119 @@
+"""flask --app blog export / import: a lossless round trip."""
+
+import json
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from blog import create_app
+from blog.backup import SKIPPED_TABLES
+from blog.extensions import db
+from blog.models import Comment, CommentStatus, PostStatus, utcnow
+from tests.conftest import app_config
+from tests.databases import scratch_database
+
+
+def all_rows(app) -> dict[str, list[tuple]]:
+    with app.app_context():
+        return {
+            table.name: [
+                tuple(row)
+                for row in db.session.execute(sa.select(table).order_by(*table.primary_key.columns))
+            ]
+            for table in db.metadata.sorted_tables
+            if table.name not in SKIPPED_TABLES
+        }
+
+
+@pytest.fixture
+def full_blog(app, make_post):
+    """Posts of every state, tags, and a thread with comments in every state."""
+    published = make_post("Published ünïcode 🙂", body="Body <b>x</b>", tags=["One", "Two"])
+    make_post("A draft", status=PostStatus.DRAFT, tags=["Two"])
+    make_post("Scheduled", published_at=utcnow().replace(year=utcnow().year + 1))
+    with app.app_context():
+        parent = Comment(
+            post_id=published,
+            author_name="Ann",
+            author_email="ann@example.com",
+            author_ip="203.0.113.5",
+            author_url="https://ann.example/",
+            body="First!\n\nSecond paragraph",
+            status=CommentStatus.APPROVED,
+        )
+        db.session.add(parent)
+        db.session.flush()
+        for status in ("pending", "spam", "trash", "approved"):
+            db.session.add(
+                Comment(
+                    post_id=published,
+                    parent_id=parent.id,
+                    root_id=parent.id,
+                    author_name=f"R {status}",
+                    body=f"reply {status}",
+                    status=status,
+                )
+            )
+        db.session.commit()
+    return app
+
+
+@pytest.mark.parametrize("with_passwords", [False, True])
+def test_export_then_import_into_an_empty_blog_gives_back_every_row(
+    full_blog, runner, tmp_path, with_passwords
+):
+    backup = tmp_path / "backup.json"
+    args = ["export", str(backup)] + (["--with-passwords"] if with_passwords else [])
+    result = runner.invoke(args=args)
+    assert result.exit_code == 0, result.output
+    assert "3 posts" in result.output and "5 comments" in result.output
+    data = json.loads(backup.read_text(encoding="utf-8"))
+    assert data["format"] == "flask-blog-backup" and data["version"] == 1
+    hashes = [user["password_hash"] for user in data["users"]]
+    assert all(hashes) if with_passwords else hashes == [None]
+
+    with scratch_database(tmp_path, "restore") as url:
+        target = create_app(app_config(url))
+        with target.app_context():
+            upgrade()
+        result = target.test_cli_runner().invoke(args=["import", str(backup)])
+        assert result.exit_code == 0, result.output
+        original, restored = all_rows(full_blog), all_rows(target)
+        if not with_passwords:
+            original["users"] = [(*row[:3], None, *row[4:]) for row in original["users"]]
+        assert restored == original
+        # New rows continue after the restored ids.
+        with target.app_context():
+            post_id = original["posts"][0][0]
+            comment = Comment(post_id=post_id, author_name="New", body="after restore")
+            db.session.add(comment)
+            db.session.commit()
+            assert comment.id == max(row[0] for row in original["comments"]) + 1
+            db.engine.dispose()
+
+
+def test_import_refuses_a_database_that_is_not_empty(full_blog, runner, tmp_path):
+    backup = tmp_path / "backup.json"
+    runner.invoke(args=["export", str(backup)])
+    result = runner.invoke(args=["import", str(backup)])
+    assert result.exit_code != 0
+    assert "not empty" in result.output
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("not json", "Cannot read"),
+        ('{"format": "something else"}', "not a backup of this blog"),
+        ('{"format": "flask-blog-backup", "version": 99}', "version 99 is not supported"),
+        ('{"format": "flask-blog-backup", "version": 1, "users": [{"id": 1}]}', "could not be"),
+    ],
+)
+def test_import_refuses_bad_files_and_writes_nothing(app, runner, tmp_path, content, message):
+    backup = tmp_path / "bad.json"
+    backup.write_text(content)
+    result = runner.invoke(args=["import", str(backup)])
+    assert result.exit_code != 0
+    assert message in result.output
+    assert all(rows == [] for rows in all_rows(app).values())
