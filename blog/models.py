@@ -223,6 +223,8 @@ class Comment(db.Model):
     body_html: Mapped[str] = mapped_column(sa.Text, default="")
     status: Mapped[str] = mapped_column(sa.String(16), default=CommentStatus.PENDING)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The one-time nonce of the form it came from: the same form sent twice stores once.
+    form_nonce: Mapped[str | None] = mapped_column(sa.String(32), unique=True)
 
     post: Mapped[Post] = relationship(lazy="raise")
     parent: Mapped["Comment | None"] = relationship(

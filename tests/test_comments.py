@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from blog import create_app
 from blog.comments import forms as comment_forms
+from blog.comments import views as comment_views
 from blog.extensions import db
 from blog.models import Comment, CommentStatus, PostStatus, utcnow
 from tests.conftest import app_config, permalink
@@ -370,3 +371,38 @@ def test_commenter_email_and_address_never_reach_public_pages(app, client, make_
         assert email not in html
         assert email.split("@")[0] not in html
     assert "Rita Reader" in stranger.get(url).get_data(as_text=True)
+
+
+def test_the_same_form_sent_twice_stores_one_comment(app, client, post):
+    post_id, url = post
+    hidden = dict(HIDDEN.findall(client.get(url).get_data(as_text=True)))
+    data = {**hidden, **reader(comment="Double click!")}
+    first = client.post(f"/posts/{post_id}/comments", data=data)
+    second = client.post(f"/posts/{post_id}/comments", data=data)
+    assert first.status_code == second.status_code == 303
+    assert first.headers["Location"] == second.headers["Location"]
+    [comment] = stored(app)
+    assert comment.form_nonce and len(comment.form_nonce) <= 32
+    # A fresh form is a new comment, even with the same words from someone else.
+    submit(client, post, **reader(comment="Double click!", email="other@example.com"))
+    assert len(stored(app)) == 2
+
+
+def test_a_form_sent_twice_at_once_stores_one_comment(app, client, post, monkeypatch):
+    """Both requests pass the look-up; the unique nonce decides at commit."""
+    post_id, url = post
+    hidden = dict(HIDDEN.findall(client.get(url).get_data(as_text=True)))
+    data = {**hidden, **reader(comment="Racing")}
+    assert client.post(f"/posts/{post_id}/comments", data=data).status_code == 303
+    looked_up = []
+    real = comment_views.sent_before
+
+    def miss_once(nonce):
+        looked_up.append(nonce)
+        return None if len(looked_up) == 1 else real(nonce)
+
+    monkeypatch.setattr(comment_views, "sent_before", miss_once)
+    monkeypatch.setattr(comment_views, "is_duplicate", lambda comment: False)
+    response = client.post(f"/posts/{post_id}/comments", data=data)
+    assert response.status_code == 303
+    assert len(looked_up) == 2 and len(stored(app)) == 1

@@ -1,3 +1,6 @@
+import secrets
+from datetime import datetime
+
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from wtforms import BooleanField, EmailField, HiddenField, StringField, SubmitField, TextAreaField
@@ -44,15 +47,27 @@ class CommentForm(BlogForm):
             raise ValidationError(TOO_LONG.format(max=f"{limit:,}"))
 
     def stamp(self) -> None:
-        """Sign the time the form was shown, for the too-fast-to-be-human check."""
-        self.issued.data = _serializer().dumps("comment-form")
+        """Sign a one-time nonce and the time the form was shown.
 
-    def seconds_to_fill(self) -> float | None:
+        The time feeds the too-fast-to-be-human check; the nonce makes a form
+        sent twice (a double click, a retry) store one comment.
+        """
+        self.issued.data = _serializer().dumps(secrets.token_urlsafe(16))
+
+    def _issued(self) -> tuple[str, datetime] | None:
         try:
-            _, issued_at = _serializer().loads(self.issued.data or "", return_timestamp=True)
+            nonce, issued_at = _serializer().loads(self.issued.data or "", return_timestamp=True)
         except BadSignature:
             return None
-        return (utcnow() - issued_at).total_seconds()
+        return (nonce, issued_at) if isinstance(nonce, str) else None
+
+    def seconds_to_fill(self) -> float | None:
+        issued = self._issued()
+        return None if issued is None else (utcnow() - issued[1]).total_seconds()
+
+    def nonce(self) -> str | None:
+        issued = self._issued()
+        return None if issued is None else issued[0][:32]
 
 
 class ReaderCommentForm(CommentForm):

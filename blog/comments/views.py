@@ -1,6 +1,7 @@
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, redirect, request
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from blog.comments import threads
@@ -50,11 +51,22 @@ def create(post_id: int):
         form.form_errors.append(PARENT_GONE)
         return render_post_page(post, form, 422)
     comment = new_comment(form, post, parent)
+    already = sent_before(comment.form_nonce)
+    if already is not None:
+        return redirect(comment_url(already, post), 303)
     if is_duplicate(comment):
         form.form_errors.append(DUPLICATE)
         return render_post_page(post, form, 422)
     db.session.add(comment)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # The same form, sent twice at once: the other request stored it.
+        db.session.rollback()
+        already = sent_before(comment.form_nonce)
+        if already is None:
+            raise
+        return redirect(comment_url(already, post), 303)
     if comment.status != CommentStatus.APPROVED:
         remember_own_comment(comment.id)
     response = redirect(comment_url(comment, post), 303)
@@ -70,6 +82,7 @@ def new_comment(form: CommentForm, post: Post, parent: Comment | None) -> Commen
         root_id=(parent.root_id or parent.id) if parent else None,
         body=form.comment.data,
         author_ip=client_address(),
+        form_nonce=form.nonce(),
     )
     comment.render()
     if current_user.is_authenticated:
@@ -87,6 +100,12 @@ def new_comment(form: CommentForm, post: Post, parent: Comment | None) -> Commen
             seconds_to_fill=form.seconds_to_fill(),
         )
     return comment
+
+
+def sent_before(nonce: str | None) -> Comment | None:
+    if nonce is None:
+        return None
+    return db.session.scalar(sa.select(Comment).where(Comment.form_nonce == nonce))
 
 
 def is_duplicate(comment: Comment) -> bool:
