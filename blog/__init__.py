@@ -69,6 +69,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from blog.pagination import RowIdConverter
+
+    app.url_map.converters["id"] = RowIdConverter
     from blog import auth, caching, discovery, security
     from blog.admin import bp as admin_bp
     from blog.comments.views import bp as comments_bp

@@ -12,7 +12,7 @@ from blog.errors import keeps_input_on_csrf_error
 from blog.extensions import db
 from blog.forms import EmptyForm
 from blog.models import Comment, CommentStatus
-from blog.pagination import page_arg
+from blog.pagination import page_arg, row_id
 
 COMMENTS_PER_PAGE = 50
 
@@ -47,7 +47,7 @@ def comments():
     )
 
 
-@bp.post("/comments/<int:comment_id>/<action>")
+@bp.post("/comments/<id:comment_id>/<action>")
 def moderate(comment_id: int, action: str):
     """One action on one comment."""
     if action not in moderation.ACTIONS:
@@ -63,7 +63,7 @@ def moderate(comment_id: int, action: str):
 def bulk_moderate():
     """One action on every ticked comment."""
     action = request.form.get("action", "")
-    ids = [int(value) for value in request.form.getlist("ids") if value.isdigit()]
+    ids = [row_id(value) for value in request.form.getlist("ids") if row_id(value)]
     if action not in moderation.ACTIONS or not ids:
         flash("Tick some comments and choose an action.", "error")
     elif EmptyForm().validate_on_submit():
@@ -73,7 +73,7 @@ def bulk_moderate():
     return back_to_tab(current_tab())
 
 
-@bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
+@bp.route("/comments/<id:comment_id>/edit", methods=["GET", "POST"])
 @keeps_input_on_csrf_error
 def edit_comment(comment_id: int):
     """Correct a comment: its text, its author's details or its status."""
@@ -94,7 +94,7 @@ def edit_comment(comment_id: int):
     return render_template("admin/edit_comment.html", form=form, comment=comment), status
 
 
-@bp.route("/comments/<int:comment_id>/reply", methods=["GET", "POST"])
+@bp.route("/comments/<id:comment_id>/reply", methods=["GET", "POST"])
 @keeps_input_on_csrf_error
 def reply_to_comment(comment_id: int):
     """Answer a comment as the author; a held comment is approved by the answer."""

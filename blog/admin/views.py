@@ -37,7 +37,7 @@ def new_post():
     return edit_form(Post(author=current_user._get_current_object()))
 
 
-@bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
+@bp.route("/posts/<id:post_id>/edit", methods=["GET", "POST"])
 @keeps_input_on_csrf_error
 def edit_post(post_id: int):
     """Change a post."""
@@ -75,7 +75,7 @@ def render_form(form: PostForm, post: Post, preview: Post | None = None):
     return render_template("admin/edit_post.html", form=form, post=post, preview=preview), status
 
 
-@bp.route("/posts/<int:post_id>/delete", methods=["GET", "POST"])
+@bp.route("/posts/<id:post_id>/delete", methods=["GET", "POST"])
 def delete_post(post_id: int):
     """Ask, then delete a post (the deletion itself is a POST)."""
     post = db.get_or_404(Post, post_id)

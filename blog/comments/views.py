@@ -29,7 +29,7 @@ def rate_limit_off() -> bool:
     return not current_app.config["COMMENT_RATE_LIMIT"]
 
 
-@bp.post("/posts/<int:post_id>/comments")
+@bp.post("/posts/<id:post_id>/comments")
 @limiter.limit(rate_limit, exempt_when=rate_limit_off)
 @keeps_input_on_csrf_error
 def create(post_id: int):
@@ -130,7 +130,7 @@ def comment_url(comment: Comment, post: Post, **kwargs) -> str:
     return post_url(post, cpage=page if pages > 1 else None, **kwargs) + f"#comment-{comment.id}"
 
 
-@bp.get("/comments/<int:comment_id>/")
+@bp.get("/comments/<id:comment_id>/")
 def permalink(comment_id: int):
     """A stable link to a comment: sends the reader to its page of the discussion."""
     comment = db.session.scalar(

@@ -9,7 +9,7 @@ from blog.comments.forms import CommentForm, ReaderCommentForm
 from blog.comments.moderation import comments_open
 from blog.extensions import db
 from blog.models import Comment, CommentStatus, Post, Tag
-from blog.pagination import page_arg
+from blog.pagination import page_arg, row_id
 from blog.posts import queries
 
 bp = Blueprint("posts", __name__)
@@ -115,11 +115,12 @@ def render_post_page(post: Post, form: CommentForm, status: int = 200):
 
 def reply_target(post: Post, comment_id) -> Comment | None:
     """The approved comment of this post being replied to, if any."""
-    if not str(comment_id or "").isdigit():
+    comment_id = row_id(comment_id)
+    if comment_id is None:
         return None
     return db.session.scalar(
         sa.select(Comment).where(
-            Comment.id == int(comment_id),
+            Comment.id == comment_id,
             Comment.post_id == post.id,
             Comment.status == CommentStatus.APPROVED,
         )
