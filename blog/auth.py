@@ -59,10 +59,9 @@ def end_stale_sessions() -> None:
     config = current_app.config
     login_at = datetime.fromisoformat(session["login_at"])
     seen_at = datetime.fromisoformat(session.get("seen_at", session["login_at"]))
-    if (
-        now - seen_at > timedelta(minutes=config["SESSION_IDLE_MINUTES"])
-        or now - login_at > timedelta(hours=config["SESSION_MAX_HOURS"])
-    ):
+    if now - seen_at > timedelta(
+        minutes=config["SESSION_IDLE_MINUTES"]
+    ) or now - login_at > timedelta(hours=config["SESSION_MAX_HOURS"]):
         session.clear()
         logout_user()  # after clear(): it leaves the note that removes the remember cookie
         flash(SESSION_EXPIRED, "info")
