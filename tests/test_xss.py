@@ -11,6 +11,7 @@ allowed only where and how the templates use them, as are its own script files
 
 import html
 import re
+import secrets
 from collections.abc import Iterable
 from pathlib import Path
 from xml.etree import ElementTree
@@ -21,6 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from blog import text
+from blog.comments.forms import _serializer as comment_stamp_serializer
 from blog.extensions import db
 from blog.models import Comment, CommentStatus, Post, Tag
 from tests.conftest import csrf_token, permalink, post_form
@@ -512,8 +514,12 @@ class Commenter:
         self.hidden = {"csrf_token": csrf_token(page), "issued": match.group(1), "parent_id": ""}
 
     def send(self, **fields):
+        # Each form the site renders carries a one-time stamp: a new one per comment,
+        # or the site takes the second comment for the first sent again.
+        with self.client.application.app_context():
+            stamp = comment_stamp_serializer().dumps(secrets.token_urlsafe(16))
         data = {"author": "Reader", "email": "reader@example.com", "url": "", "phone": "",
-                **self.hidden, **fields}  # fmt: skip
+                **self.hidden, "issued": stamp, **fields}  # fmt: skip
         return self.client.post(f"/posts/{self.post_id}/comments", data=data)
 
 
