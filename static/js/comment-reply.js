@@ -15,11 +15,13 @@
   home.hidden = true;
   respond.parentNode.insertBefore(home, respond);
   var originalTitle = parentInput.value ? "Leave a Reply" : titleText.textContent;
+  var opener = null; // the Reply link that opened the form, to return focus to
 
   function replyTo(link) {
     var comment = link.closest("article");
     var parentId = new URL(link.href).searchParams.get("replytocom");
     if (!comment || !parentId) return false;
+    opener = link;
     comment.after(respond);
     parentInput.value = parentId;
     titleText.textContent = "Reply to " + link.dataset.author;
@@ -33,6 +35,9 @@
     parentInput.value = "";
     titleText.textContent = originalTitle;
     cancel.hidden = true;
+    // Keyboard and screen reader users go back to where they were.
+    if (opener && document.contains(opener)) opener.focus();
+    opener = null;
   }
 
   document.addEventListener("click", function (event) {
