@@ -1,5 +1,7 @@
 """Headers, cookies, proxies and production settings."""
 
+import runpy
+
 import pytest
 import sqlalchemy as sa
 
@@ -8,6 +10,7 @@ from blog.config import ConfigurationError
 from blog.extensions import db
 from blog.models import Comment
 from tests.conftest import TEST_PASSWORD, app_config, csrf_token, permalink, post_form
+from tests.live_server import ROOT
 from tests.test_routes import urls_for
 
 HEADERS = {
@@ -104,3 +107,21 @@ def test_production_refuses_a_missing_or_development_key(database_url, tmp_path,
 def test_production_starts_with_a_real_key(database_url):
     app = create_app(app_config(database_url, PRODUCTION=True, SECRET_KEY="x" * 64))
     assert app.config["SECRET_KEY"] == "x" * 64
+
+
+def test_the_gunicorn_entry_point_never_runs_in_debug_mode(database_url, tmp_path, monkeypatch):
+    monkeypatch.setenv("FLASK_DEBUG", "1")
+    monkeypatch.setenv("BLOG_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("BLOG_SECRET_KEY", "k" * 32)
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    app = runpy.run_path(str(ROOT / "wsgi.py"))["app"]
+    assert app.debug is False
+
+    @app.get("/explode")
+    def explode():
+        raise RuntimeError("secret detail")
+
+    response = app.test_client().get("/explode")
+    assert response.status_code == 500
+    assert "secret detail" not in response.get_data(as_text=True)
+    assert "Something went wrong" in response.get_data(as_text=True)
