@@ -35,7 +35,6 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -47,27 +46,11 @@ from blog.extensions import db
 from blog.models import Comment, CommentStatus, Post, Tag, post_tags
 from blog.security import CONTENT_SECURITY_POLICY
 from tests.conftest import TEST_PASSWORD, app_config
+from tests.test_xss import load_payloads
 
 pytestmark = pytest.mark.browser
 
-# --- The corpus (the format test_xss.py reads) ------------------------------------------
-
-PAYLOAD_FILE = Path(__file__).with_name("xss_payloads.txt")
-# Characters a one-line text file cannot hold are written [[xHH]] or [[uHHHH]].
-CHAR_TOKEN = re.compile(r"\[\[(?:x([0-9A-Fa-f]{2})|u([0-9A-Fa-f]{4}))\]\]")
-
-
-def load_payloads() -> list[tuple[int, str]]:
-    """(line number, payload) for every payload line, tokens decoded."""
-    payloads = []
-    for number, line in enumerate(PAYLOAD_FILE.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        payloads.append(
-            (number, CHAR_TOKEN.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), line))
-        )
-    return payloads
-
+# --- The corpus: the same file, read the same way as tests/test_xss.py ---------------------
 
 PAYLOADS = [payload for _, payload in load_payloads()]
 
