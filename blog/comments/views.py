@@ -1,9 +1,10 @@
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, redirect, request
+from flask import Blueprint, abort, current_app, redirect
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from blog.auth import client_address
 from blog.comments import threads
 from blog.comments.browser import own_comment_ids, remember_own_comment, store_details
 from blog.comments.forms import CommentForm, ReaderCommentForm
@@ -118,10 +119,6 @@ def is_duplicate(comment: Comment) -> bool:
         Comment.post_id == comment.post_id, Comment.body == comment.body, same_author
     )
     return db.session.scalar(select.limit(1)) is not None
-
-
-def client_address() -> str:
-    return (request.remote_addr or "")[:45]
 
 
 def comment_url(comment: Comment, post: Post, **kwargs) -> str:
