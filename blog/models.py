@@ -138,6 +138,8 @@ class Post(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     allow_comments: Mapped[bool] = mapped_column(default=True)
     author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    # The WordPress post id of an imported post: re-imports skip it, /?p=ID finds it.
+    wp_id: Mapped[int | None] = mapped_column(sa.BigInteger, unique=True, index=True)
 
     author: Mapped[User] = relationship(lazy="raise")
     tags: Mapped[list[Tag]] = relationship(
@@ -225,6 +227,8 @@ class Comment(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # The one-time nonce of the form it came from: the same form sent twice stores once.
     form_nonce: Mapped[str | None] = mapped_column(sa.String(32), unique=True)
+    # The WordPress comment id of an imported comment: re-imports skip it.
+    wp_id: Mapped[int | None] = mapped_column(sa.BigInteger, unique=True, index=True)
 
     post: Mapped[Post] = relationship(lazy="raise")
     parent: Mapped["Comment | None"] = relationship(
@@ -252,3 +256,25 @@ def _render_comment_on_write(mapper, connection, comment: Comment) -> None:
     state = sa.inspect(comment)
     if not state.has_identity or state.attrs["body"].history.has_changes():
         comment.render()
+
+
+class LegacyLink(db.Model):
+    """An old (WordPress) path that now lives at a post or a tag page: answered with a 301."""
+
+    __tablename__ = "legacy_links"
+    __table_args__ = (
+        sa.CheckConstraint("(post_id IS NULL) <> (tag_id IS NULL)", name="one_target"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Percent-decoded, lower-cased, without the trailing slash: see blog.redirects.normalize.
+    path: Mapped[str] = mapped_column(sa.String(500), unique=True, index=True)
+    post_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("posts.id", ondelete="CASCADE"), index=True
+    )
+    tag_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("tags.id", ondelete="CASCADE"), index=True
+    )
+
+    def __repr__(self) -> str:
+        return f"<LegacyLink {self.path}>"
