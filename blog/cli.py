@@ -23,6 +23,9 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(rerender_command)
     app.cli.add_command(export_command)
     app.cli.add_command(import_command)
+    from blog import wxr  # import-wxr, export-wxr
+
+    wxr.init_app(app)
 
 
 @click.command("init")

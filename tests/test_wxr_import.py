@@ -1,0 +1,486 @@
+"""flask --app blog import-wxr: everything WordPress exported, kept; hostile files refused."""
+
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import sqlalchemy as sa
+
+from blog.extensions import db
+from blog.models import Comment, CommentStatus, Post, PostStatus, Tag, User
+from blog.wxr import importer
+from blog.wxr.importer import WXRError, import_file
+from tests.conftest import TEST_PASSWORD, post_form
+from tests.live_server import ROOT
+from tests.test_xss import assert_inert_page, fragment_problems
+
+FIXTURES = Path(__file__).parent / "wxr"
+SITE = FIXTURES / "site-1.2.xml"
+
+
+def import_wxr(runner, path: Path = SITE, *args: str):
+    return runner.invoke(args=["import-wxr", str(path), *args])
+
+
+def row_counts(app) -> dict[str, int]:
+    with app.app_context():
+        return {
+            table.name: db.session.scalar(sa.select(sa.func.count()).select_from(table))
+            for table in db.metadata.sorted_tables
+        }
+
+
+def post(app, wp_id: int) -> Post:
+    with app.app_context():
+        found = db.session.scalar(sa.select(Post).where(Post.wp_id == wp_id))
+        assert found is not None, f"no post with wp_id {wp_id}"
+        db.session.expunge(found)
+        return found
+
+
+def comments_by_wp_id(app) -> dict[int, Comment]:
+    with app.app_context():
+        found = {c.wp_id: c for c in db.session.scalars(sa.select(Comment))}
+        db.session.expunge_all()
+        return found
+
+
+def tags_of(app, post_id: int) -> set[str]:
+    with app.app_context():
+        return {
+            tag.name
+            for tag in db.session.scalars(sa.select(Tag).where(Tag.posts.any(Post.id == post_id)))
+        }
+
+
+@pytest.fixture
+def imported(app, runner):
+    result = import_wxr(runner)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+# --- counts, kinds and states ------------------------------------------------
+
+
+def test_the_report_counts_every_kind_and_state(imported):
+    output = imported.output
+    assert "Posts: 10 (4 draft, 5 published, 1 scheduled)" in output
+    assert "Pages (posts tagged 'page'): 1 (1 published)" in output
+    assert "Comments: 7 (4 approved, 1 pending, 1 spam, 1 trash)" in output
+    assert "Authors created: 3; tags created: 6" in output
+    assert "Skipped: 1 attachments" in output
+    assert "Skipped: 1 menu items" in output
+    assert "Skipped: 1 pingbacks and trackbacks" in output
+    assert "Note: 1 password-protected posts imported as drafts" in output
+    assert "Note: 1 private posts imported as drafts" in output
+
+
+def test_the_rows_match_the_report(app, imported):
+    counts = row_counts(app)
+    assert counts["posts"] == 11
+    assert counts["comments"] == 7
+    assert counts["users"] == 3
+    assert counts["tags"] == 6  # news, travel, café trips, python, ünïcode, page
+    with app.app_context():
+        statuses = dict(
+            db.session.execute(
+                sa.select(Comment.status, sa.func.count()).group_by(Comment.status)
+            ).all()
+        )
+    assert statuses == {"approved": 4, "pending": 1, "spam": 1, "trash": 1}
+
+
+def test_post_statuses_and_dates(app, imported):
+    hello = post(app, 101)
+    assert hello.status == PostStatus.PUBLISHED and hello.is_published
+    assert hello.published_at == datetime(2020, 1, 15, 9, 0, tzinfo=UTC)  # post_date_gmt
+    assert hello.updated_at == datetime(2020, 1, 16, 9, 0, tzinfo=UTC)
+    assert hello.slug == "hello-world" and hello.title == "Hello World"
+    assert hello.allow_comments is True
+    assert post(app, 102).allow_comments is False  # comment_status closed
+    future = post(app, 106)
+    assert future.status == PostStatus.PUBLISHED and future.is_scheduled
+    assert future.published_at == datetime(2099, 1, 1, 8, 0, tzinfo=UTC)
+    for wp_id in (105, 107, 108, 111):  # draft, private, pending, password-protected
+        assert post(app, wp_id).status == PostStatus.DRAFT
+        assert post(app, wp_id).published_at is None
+    # A draft has no GMT date: its post_date is read in the site's zone (UTC here).
+    assert post(app, 105).created_at == datetime(2023, 1, 1, 12, 0, tzinfo=UTC)
+    assert post(app, 105).slug == "a-draft"  # post_name was empty: made from the title
+
+
+def test_local_dates_are_read_in_the_given_time_zone(app, runner):
+    result = import_wxr(runner, SITE, "--timezone", "Europe/Berlin")
+    assert result.exit_code == 0, result.output
+    # 2023-01-01 12:00 in Berlin (UTC+1 in winter) is 11:00 UTC.
+    assert post(app, 105).created_at == datetime(2023, 1, 1, 11, 0, tzinfo=UTC)
+    # Dates with a GMT version ignore the zone.
+    assert post(app, 101).published_at == datetime(2020, 1, 15, 9, 0, tzinfo=UTC)
+
+
+def test_an_unknown_time_zone_is_refused(runner):
+    result = import_wxr(runner, SITE, "--timezone", "Mars/Olympus")
+    assert result.exit_code != 0
+    assert "unknown time zone" in result.output
+
+
+def test_non_ascii_titles_slugs_and_tags(app, imported):
+    privet = post(app, 104)
+    assert privet.title == "Привет, мир — café"
+    assert privet.slug == "privet-mir"  # the percent-encoded Cyrillic post_name, made ASCII
+    assert "Текст на русском. Ünïcode 🙂" in privet.body_html
+    assert tags_of(app, privet.id) == {"Ünïcode"}
+    with app.app_context():
+        slugs = dict(db.session.execute(sa.select(Tag.name, Tag.slug)).all())
+    assert slugs["Ünïcode"] == "unicode"
+    assert slugs["Café Trips"] == "cafe-trips"
+
+
+def test_categories_and_tags_become_tags_and_pages_are_tagged_page(app, imported):
+    assert tags_of(app, post(app, 101).id) == {"News", "Python"}
+    # A child category is flattened: the post carries it alone, by its own name.
+    assert tags_of(app, post(app, 102).id) == {"Café Trips", "Ünïcode"}
+    about = post(app, 110)
+    assert about.title == "About" and about.is_published
+    assert tags_of(app, about.id) == {"page"}
+
+
+def test_authors_are_mapped_and_cannot_log_in(app, client, runner, author):
+    """alice is new (no password); an existing user with the same name is reused."""
+    with app.app_context():
+        db.session.add(User(username="bob", display_name="Bob Here", password_hash=None))
+        db.session.commit()
+    result = import_wxr(runner)
+    assert result.exit_code == 0, result.output
+    assert "Authors created: 2" in result.output  # alice and mallory; bob already existed
+    with app.app_context():
+        users = {u.username: u for u in db.session.scalars(sa.select(User))}
+        assert users["alice"].display_name == "Alice Liddell"
+        assert users["alice"].password_hash is None
+        assert not users["alice"].check_password("")
+        assert users["bob"].display_name == "Bob Here"
+        bob_posts = db.session.scalars(
+            sa.select(Post.wp_id).where(Post.author_id == users["bob"].id)
+        ).all()
+    assert sorted(bob_posts) == [102, 105, 108]
+    response = post_form(client, "/login", {"username": "alice", "password": ""})
+    assert "Log out" not in response.get_data(as_text=True)
+    response = post_form(client, "/login", {"username": "alice", "password": TEST_PASSWORD})
+    assert "Log out" not in response.get_data(as_text=True)
+
+
+# --- comments ------------------------------------------------------------------
+
+
+def test_threads_three_deep_keep_their_parents_roots_and_states(app, imported):
+    comments = comments_by_wp_id(app)
+    carol, alice, dave = comments[201], comments[202], comments[203]
+    assert carol.parent_id is None and carol.root_id is None
+    assert alice.parent_id == carol.id and alice.root_id == carol.id
+    assert dave.parent_id == alice.id and dave.root_id == carol.id  # third level
+    assert (carol.status, alice.status, dave.status) == ("approved", "approved", "pending")
+    assert comments[204].status == CommentStatus.SPAM
+    assert comments[206].status == CommentStatus.TRASH
+    assert 207 not in comments  # the pingback
+    assert carol.author_name == "Carol" and carol.author_email == "carol@example.org"
+    assert carol.author_url == "https://carol.example.org/" and carol.author_ip == "203.0.113.7"
+    assert carol.created_at == datetime(2020, 1, 15, 10, 0, tzinfo=UTC)
+    assert carol.body_html == (
+        "<p>Lovely garden!</p>\n<p>Second paragraph of the first comment.</p>\n"
+    )
+    assert comments[208].author_ip == "2001:db8::1" and comments[208].author_name == "Дмитрий"
+
+
+def test_the_authors_own_reply_is_linked_to_the_author(app, imported):
+    comments = comments_by_wp_id(app)
+    with app.app_context():
+        alice = db.session.scalar(sa.select(User.id).where(User.username == "alice"))
+    assert comments[202].user_id == alice
+    assert comments[201].user_id is None
+
+
+def test_the_thread_shows_on_the_post_page(app, client, imported):
+    html = client.get("/2020/01/hello-world/").get_data(as_text=True)
+    assert "Lovely garden!" in html
+    assert "Thank you, Carol" in html
+    assert "Third level, still pending." not in html  # pending: not shown to readers
+    assert "Buy now" not in html and "Binned." not in html
+
+
+# --- content --------------------------------------------------------------------
+
+
+def test_classic_content_gets_paragraphs_and_keeps_its_text(app, imported):
+    hello = post(app, 101)
+    assert hello.body_html.startswith(
+        "<p>Welcome to the <strong>garden</strong>.<br>\nA second line of the first paragraph.</p>"
+    )
+    assert "<p>Second paragraph with *stars* that stay stars &amp; an ampersand.</p>" in (
+        hello.body_html
+    )
+    assert '<pre>def hello():\n\n    return "world"</pre>' in hello.body_html
+    assert "<li>one</li>" in hello.body_html
+    # <!--more--> makes the teaser.
+    assert hello.has_more
+    assert "The rest, after the fold." not in hello.excerpt_html
+    assert "Second paragraph" in hello.excerpt_html
+
+
+def test_gutenberg_block_comments_are_removed(app, imported):
+    gutenberg = post(app, 102)
+    assert "wp:" not in gutenberg.body_html and "<!--" not in gutenberg.body_html
+    assert "<p>First block paragraph.</p>" in gutenberg.body_html
+    assert "<h3>A block heading</h3>" in gutenberg.body_html
+    assert "<blockquote>\n<p>Quoted words.</p>\n</blockquote>" in gutenberg.body_html
+    assert gutenberg.has_more
+    assert gutenberg.excerpt == "A hand-written excerpt."
+
+
+def test_unknown_shortcodes_stay_visible_and_captions_become_figures(app, imported):
+    html = post(app, 103).body_html
+    assert '[gallery ids="7,8,9"]' in html
+    assert '[contact-form-7 id="12" title="Contact"]' in html
+    assert (
+        '<figure><img src="https://old.example.com/wp-content/uploads/rose.jpg" alt="A rose" '
+        'width="300" height="200"><figcaption>A red rose</figcaption></figure>'
+    ) in html
+
+
+def test_rerender_gives_the_same_html(app, runner, imported):
+    def rendered():
+        with app.app_context():
+            return db.session.execute(
+                sa.select(Post.id, Post.body_html, Post.excerpt_html, Comment.id, Comment.body_html)
+                .outerjoin(Comment, Comment.post_id == Post.id)
+                .order_by(Post.id, Comment.id)
+            ).all()
+
+    before = rendered()
+    result = runner.invoke(args=["rerender"])
+    assert result.exit_code == 0, result.output
+    assert rendered() == before
+
+
+def test_xss_in_imported_content_is_inert(app, client, imported):
+    """Checked as a browser parses it, with the XSS corpus's own checker."""
+    hostile = post(app, 109)
+    comment = comments_by_wp_id(app)[205]
+    for html in (hostile.body_html, hostile.excerpt_html, comment.body_html):
+        assert fragment_problems(html) == [], html
+    assert "&lt;img src=x onerror=alert(4)&gt;" in comment.body_html  # shown as the text it was
+    assert comment.author_url == ""  # javascript: is not a web address
+    assert hostile.title == "<b>Hostile</b> content"
+    page = assert_inert_page(client.get("/2022/06/hostile-content/"), "hostile post")
+    assert "&lt;b&gt;Hostile&lt;/b&gt; content" in page
+    thread = assert_inert_page(client.get("/2020/01/hello-world/"), "hostile comment")
+    assert "&lt;script&gt;alert(" in thread
+    assert_inert_page(client.get("/"), "home page")
+
+
+# --- other versions and hosts ----------------------------------------------------------
+
+
+def test_wxr_1_1_imports(app, runner):
+    result = import_wxr(runner, FIXTURES / "site-1.1.xml")
+    assert result.exit_code == 0, result.output
+    assert "Posts: 1 (1 published)" in result.output
+    assert "Comments: 2 (2 approved)" in result.output
+    assert "Skipped: 1 pingbacks and trackbacks" in result.output
+    old = post(app, 7)
+    assert old.excerpt == "Old excerpt"
+    assert old.published_at == datetime(2011, 3, 5, 14, 0, tzinfo=UTC)
+    assert tags_of(app, old.id) == {"Uncategorized", "Retro"}
+    comments = comments_by_wp_id(app)
+    assert comments[71].parent_id == comments[70].id
+    with app.app_context():
+        assert db.session.get(User, comments[71].user_id).username == "oldtimer"
+
+
+def test_wxr_1_0_imports(app, runner):
+    result = import_wxr(runner, FIXTURES / "site-1.0.xml")
+    assert result.exit_code == 0, result.output
+    assert "Comments: 1 (1 pending)" in result.output
+    ancient = post(app, 3)
+    assert ancient.body_html == "<p>Very old words.</p>"
+    assert tags_of(app, ancient.id) == {"Misc", "Vintage"}
+    with app.app_context():
+        assert db.session.scalar(sa.select(User.username)) == "admin"
+
+
+def test_https_namespace_uris_are_read(app, runner):
+    result = import_wxr(runner, FIXTURES / "site-https.xml")
+    assert result.exit_code == 0, result.output
+    assert "Posts: 1 (1 published)" in result.output
+    assert "Comments: 1 (1 approved)" in result.output
+    hosted = post(app, 900)
+    assert hosted.body_html == "<p>Written on a hosted site.</p>"
+    assert hosted.excerpt == "Hosted excerpt"
+    assert hosted.published_at == datetime(2024, 8, 9, 8, 0, tzinfo=UTC)
+    assert tags_of(app, hosted.id) == {"Hosting"}
+
+
+# --- idempotence and transactions ---------------------------------------------------------
+
+
+def all_rows(app) -> dict[str, list[tuple]]:
+    with app.app_context():
+        return {
+            table.name: [
+                tuple(row)
+                for row in db.session.execute(sa.select(table).order_by(*table.primary_key.columns))
+            ]
+            for table in db.metadata.sorted_tables
+        }
+
+
+def test_importing_twice_changes_nothing(app, runner, imported):
+    before = all_rows(app)
+    again = import_wxr(runner)
+    assert again.exit_code == 0, again.output
+    assert "Nothing new" in again.output
+    assert "Already imported, left as they are: 7 comments, 1 pages, 10 posts" in again.output
+    assert all_rows(app) == before
+
+
+def test_a_second_file_with_new_comments_adds_only_those(app, runner, imported, tmp_path):
+    """A later export of the same site: the old rows stay, the new reply joins its thread."""
+    newer = SITE.read_text(encoding="utf-8").replace(
+        "<wp:comment_id>204</wp:comment_id>", "<wp:comment_id>204</wp:comment_id>", 1
+    )
+    reply = """<wp:comment>
+			<wp:comment_id>299</wp:comment_id>
+			<wp:comment_author>Late</wp:comment_author>
+			<wp:comment_date_gmt>2021-01-01 00:00:00</wp:comment_date_gmt>
+			<wp:comment_content>A late reply</wp:comment_content>
+			<wp:comment_approved>1</wp:comment_approved>
+			<wp:comment_parent>203</wp:comment_parent>
+		</wp:comment>
+	</item>"""
+    newer = newer.replace("</item>", reply, 1)
+    path = tmp_path / "newer.xml"
+    path.write_text(newer, encoding="utf-8")
+    result = import_wxr(runner, path)
+    assert result.exit_code == 0, result.output
+    assert "Comments: 1 (1 approved)" in result.output
+    assert "Posts: 0" in result.output
+    comments = comments_by_wp_id(app)
+    assert comments[299].parent_id == comments[203].id
+    assert comments[299].root_id == comments[201].id
+
+
+def test_a_file_that_breaks_half_way_imports_nothing(app, tmp_path):
+    """Written in batches of one item, so rows were flushed before the error: all rolled back."""
+    text = SITE.read_text(encoding="utf-8")
+    cut = text.index("<title><![CDATA[Members only]]></title>")
+    broken = tmp_path / "broken.xml"
+    broken.write_text(text[:cut] + "<title>unclosed</item>\n</channel></rss>\n", encoding="utf-8")
+    before = row_counts(app)
+    with app.app_context(), pytest.raises(WXRError, match=r"line \d+"):
+        import_file(broken, ZoneInfo("UTC"), batch_size=1)
+    assert row_counts(app) == before
+
+
+def test_a_database_error_half_way_imports_nothing(app, monkeypatch):
+    calls = []
+    write_comments = importer.Importer.write_comments
+
+    def failing(self, batch):
+        calls.append(len(batch))
+        if len(calls) == 3:
+            raise RuntimeError("disk full")
+        write_comments(self, batch)
+
+    monkeypatch.setattr(importer.Importer, "write_comments", failing)
+    before = row_counts(app)
+    with app.app_context(), pytest.raises(RuntimeError, match="disk full"):
+        import_file(SITE, ZoneInfo("UTC"), batch_size=1)
+    assert len(calls) == 3
+    assert row_counts(app) == before
+
+
+# --- hostile and broken files -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["billion-laughs.xml", "external-entity.xml"])
+def test_entity_declarations_are_refused(app, runner, name):
+    result = import_wxr(runner, FIXTURES / name)
+    assert result.exit_code == 1
+    assert "Refused: the file declares XML entities" in result.output
+    assert "Nothing was imported." in result.output
+    assert "root:" not in result.output
+    assert sum(row_counts(app).values()) == 0
+
+
+def test_a_malformed_file_names_the_line(app, runner, tmp_path):
+    lines = SITE.read_text(encoding="utf-8").splitlines()
+    number = next(n for n, line in enumerate(lines, 1) if "<title><![CDATA[Shortcodes" in line)
+    lines[number - 1] = "\t\t<title>Shortcodes & broken</title>"
+    broken = tmp_path / "malformed.xml"
+    broken.write_text("\n".join(lines), encoding="utf-8")
+    result = import_wxr(runner, broken)
+    assert result.exit_code == 1
+    assert f"The file is not well-formed XML: line {number}, column" in result.output
+    assert "Nothing was imported." in result.output
+    assert sum(row_counts(app).values()) == 0
+
+
+def test_a_file_that_is_not_a_wordpress_export_is_refused(app, runner, tmp_path):
+    atom = tmp_path / "feed.xml"
+    atom.write_text('<feed xmlns="http://www.w3.org/2005/Atom"><title>x</title></feed>')
+    result = import_wxr(runner, atom)
+    assert result.exit_code == 1
+    assert "not a WordPress export" in result.output
+
+
+# --- a large file: streaming and the progress line --------------------------------------
+
+
+def load_bench():
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import wxr_import
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    return wxr_import
+
+
+def test_a_large_file_shows_progress_and_imports_everything(app, runner, tmp_path):
+    path = tmp_path / "large.xml"
+    load_bench().generate(path, posts=400, comments=2000)
+    result = import_wxr(runner, path)
+    assert result.exit_code == 0, result.output
+    progress = [line for line in result.output.splitlines() if line.startswith("Import")]
+    # Not on a terminal: a line every 100 items (attachments count as items) and a last one.
+    assert progress[0] == "Importing"
+    assert progress[1] == "Importing: 99 posts, 497 comments"  # pingbacks are read too
+    assert len(progress) == 6
+    assert progress[-1] == "Imported: 400 posts, 2000 comments"
+    assert "Posts: 400 (10 draft, 390 published)" in result.output
+    assert "Skipped: 4 attachments" in result.output
+    assert "Skipped: 8 pingbacks and trackbacks" in result.output
+    counts = row_counts(app)
+    assert (counts["posts"], counts["comments"]) == (400, 2000)
+    with app.app_context():
+        replies = db.session.scalar(
+            sa.select(sa.func.count()).where(Comment.parent_id.is_not(None))
+        )
+        orphans = db.session.scalar(
+            sa.select(sa.func.count()).where(
+                Comment.parent_id.is_not(None), Comment.root_id.is_(None)
+            )
+        )
+    assert replies > 400 and orphans == 0
+
+
+def test_the_import_benchmark_runs():
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "wxr_import.py"), "--posts", "5", "--comments", "20"],
+        capture_output=True, text=True, timeout=120, cwd=ROOT,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "5 posts and 20 comments in" in result.stdout
+    assert "posts/s" in result.stdout and "comments/s" in result.stdout
