@@ -128,8 +128,8 @@ def write(out: TextIO, base_url: str) -> dict[str, int]:
     comment_ids = export_ids(list(db.session.execute(sa.select(Comment.id, Comment.wp_id)).all()))
 
     out.write('<?xml version="1.0" encoding="UTF-8" ?>\n')
-    out.write("<!-- A WordPress eXtended RSS (WXR 1.2) file, written by flask --app blog "
-              "export-wxr. -->\n")  # fmt: skip
+    # (No "--" may appear inside an XML comment.)
+    out.write("<!-- A WordPress eXtended RSS (WXR 1.2) file: this blog's export-wxr. -->\n")
     namespaces = "".join(
         f"\n\txmlns:{prefix}={quoteattr(uri)}" for prefix, uri in NAMESPACES.items()
     )
