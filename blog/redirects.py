@@ -2,9 +2,9 @@
 
 Two ways in, neither able to shadow one of the blog's own pages:
 
-- ``/?p=ID``, ``/?page_id=ID`` (and ``/?feed=…``, ``/?tag=…``): checked
-  before the home page only when those arguments are present; the post is
-  found by its indexed ``wp_id``.
+- ``/?p=ID``, ``/?page_id=ID`` (and ``/?feed=…``, ``/?tag=…``, ``/?s=…``,
+  ``/?m=YYYYMM``): checked before the home page only when those arguments
+  are present; the post is found by its indexed ``wp_id``.
 - Every other old path (``/2019/05/04/hello/``, ``/hello/``,
   ``/archives/123``, ``/category/news/``…) reaches the blog as a 404; the
   404 handler looks it up in the indexed ``legacy_links`` table (filled by
@@ -69,6 +69,11 @@ def wordpress_query_links():
         target = _post_target(sa.select(Post).where(Post.wp_id == wp_id))
     elif request.args.get("feed") in FEED_ARGS:
         target = url_for(FEED_ARGS[request.args["feed"]])
+    elif request.args.get("s") is not None:  # WordPress's search
+        target = url_for("posts.search", q=request.args["s"])
+    elif re.fullmatch(r"\d{4}(?:0[1-9]|1[0-2])?", request.args.get("m", "")):  # ?m=YYYY[MM]
+        year, month = request.args["m"][:4], request.args["m"][4:]
+        target = url_for("posts.archive", year=int(year), month=int(month) if month else None)
     elif request.args.get("tag"):
         slug = request.args["tag"]
         target = _tag_target(normalize_path("/tag/" + slug))

@@ -53,6 +53,10 @@ def moved_to(client, url: str) -> str:
         ("/tag/%c3%bcn%c3%afcode/", "/tag/unicode/"),
         ("/?tag=python", "/tag/python/"),
         ("/?tag=%c3%bcn%c3%afcode", "/tag/unicode/"),
+        # Search and date archives
+        ("/?s=garden+rose", "/search?q=garden+rose"),
+        ("/?m=202001", "/2020/01/"),
+        ("/?m=2020", "/2020/"),
         # Feeds
         ("/feed/atom/", "/feed/"),
         ("/feed/rss2/", "/feed/"),
