@@ -1,5 +1,6 @@
 """flask --app blog import-wxr: everything WordPress exported, kept; hostile files refused."""
 
+import html
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -9,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 
+from blog.auth import LOGIN_FAILED
 from blog.extensions import db
 from blog.models import Comment, CommentStatus, Post, PostStatus, Tag, User
 from blog.wxr import importer
@@ -167,10 +169,13 @@ def test_authors_are_mapped_and_cannot_log_in(app, client, runner, author):
             sa.select(Post.wp_id).where(Post.author_id == users["bob"].id)
         ).all()
     assert sorted(bob_posts) == [102, 105, 108]
-    response = post_form(client, "/login", {"username": "alice", "password": ""})
-    assert "Log out" not in response.get_data(as_text=True)
-    response = post_form(client, "/login", {"username": "alice", "password": TEST_PASSWORD})
-    assert "Log out" not in response.get_data(as_text=True)
+    for password in ("", TEST_PASSWORD, "x" * 20):
+        response = post_form(client, "/login", {"username": "alice", "password": password})
+        assert response.status_code == 200  # the form again, not the redirect of a login
+        page = response.get_data(as_text=True)
+        assert "Log out" not in page
+    assert html.escape(LOGIN_FAILED, quote=True) in page
+    assert client.get("/admin/").status_code == 302  # still anonymous
 
 
 # --- comments ------------------------------------------------------------------
@@ -269,8 +274,8 @@ def test_xss_in_imported_content_is_inert(app, client, imported):
     """Checked as a browser parses it, with the XSS corpus's own checker."""
     hostile = post(app, 109)
     comment = comments_by_wp_id(app)[205]
-    for html in (hostile.body_html, hostile.excerpt_html, comment.body_html):
-        assert fragment_problems(html) == [], html
+    for fragment in (hostile.body_html, hostile.excerpt_html, comment.body_html):
+        assert fragment_problems(fragment) == [], fragment
     assert "&lt;img src=x onerror=alert(4)&gt;" in comment.body_html  # shown as the text it was
     assert comment.author_url == ""  # javascript: is not a web address
     assert hostile.title == "<b>Hostile</b> content"
@@ -400,6 +405,19 @@ def test_a_database_error_half_way_imports_nothing(app, monkeypatch):
         import_file(SITE, ZoneInfo("UTC"), batch_size=1)
     assert len(calls) == 3
     assert row_counts(app) == before
+
+
+def test_a_database_refusal_is_reported_and_rolled_back(app, runner, monkeypatch):
+    def refuse(self, batch):
+        raise sa.exc.IntegrityError("INSERT …", {}, Exception("duplicate key value"))
+
+    monkeypatch.setattr(importer.Importer, "write_comments", refuse)
+    result = import_wxr(runner)
+    assert result.exit_code == 1
+    assert "The database refused the import: duplicate key value. Nothing was imported." in (
+        result.output
+    )
+    assert sum(row_counts(app).values()) == 0
 
 
 # --- hostile and broken files -----------------------------------------------------------

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from sqlalchemy.exc import SQLAlchemyError
 
 PROGRESS_EVERY = 100  # items between two updates of the progress line
 
@@ -56,6 +57,11 @@ def import_wxr_command(file: Path, timezone: str | None) -> None:
             report = import_file(file, zone, progress)
         except WXRError as error:
             raise click.ClickException(f"{error} Nothing was imported.") from error
+        except SQLAlchemyError as error:
+            raise click.ClickException(
+                f"The database refused the import: {getattr(error, 'orig', None) or error}. "
+                "Nothing was imported."
+            ) from error
     posts = sum(report.posts.values()) + sum(report.pages.values())
     click.echo(f"Imported: {posts} posts, {sum(report.comments.values())} comments", err=True)
     for line in report.lines():
