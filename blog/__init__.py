@@ -72,7 +72,7 @@ def register_blueprints(app: Flask) -> None:
     from blog.pagination import RowIdConverter
 
     app.url_map.converters["id"] = RowIdConverter
-    from blog import auth, caching, discovery, security
+    from blog import auth, caching, discovery, pagecache, security
     from blog.admin import bp as admin_bp
     from blog.comments.views import bp as comments_bp
     from blog.feeds import bp as feeds_bp
@@ -80,6 +80,7 @@ def register_blueprints(app: Flask) -> None:
 
     security.init_app(app)
     caching.init_app(app)
+    pagecache.init_app(app)  # after caching: its pages get their validators first
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(posts_bp)

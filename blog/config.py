@@ -40,6 +40,13 @@ DEFAULTS = {
     "SESSION_IDLE_MINUTES": 120,  # logged out after this long without a request
     "SESSION_MAX_HOURS": 24 * 7,  # and after this long in any case (remember-me aside)
     "REMEMBER_COOKIE_DURATION": 30 * 24 * 3600,
+    # Speed: whole pages for anonymous readers, kept until what they show changes.
+    "PAGE_CACHE": True,
+    # Shared by every gunicorn worker; "RedisCache" with CACHE_REDIS_URL in production.
+    "CACHE_TYPE": "FileSystemCache",
+    "CACHE_DIR": "",  # default: instance/page-cache
+    "CACHE_DEFAULT_TIMEOUT": 3600,  # seconds; a page is also dropped as soon as it changes
+    "CACHE_THRESHOLD": 5000,  # entries kept by the filesystem and memory stores
     # Plumbing.
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     # A reader who spends a long time on a form must not lose it to an expired token.

@@ -1,5 +1,6 @@
 """Extension objects, created unbound here and bound to the app in the factory."""
 
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -27,5 +28,7 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
+# The page cache's store: pages, fragments and the site's generation (blog/pagecache.py).
+cache = Cache()
 # Limits are declared on the views that need them; storage comes from RATELIMIT_STORAGE_URI.
 limiter = Limiter(key_func=get_remote_address)

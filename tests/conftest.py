@@ -31,6 +31,8 @@ def app_config(database_url: str, **overrides) -> dict:
         # client posting at machine speed would trip them.
         "COMMENT_MIN_SECONDS": 0,
         "COMMENT_RATE_LIMIT": "",
+        # A store of its own for each test's app (production shares a folder or Redis).
+        "CACHE_TYPE": "SimpleCache",
         **overrides,
     }
 

@@ -1,5 +1,6 @@
 """The benchmarks keep working (a tiny run; figures are for the bench, not for tests)."""
 
+import json
 import subprocess
 import sys
 
@@ -13,3 +14,22 @@ def test_comment_post_benchmark_runs():
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "3 requests" in result.stdout and "median" in result.stdout
+
+
+def test_load_benchmark_runs_in_smoke_mode(tmp_path):
+    """Seeds a tiny blog, serves it and hello world under gunicorn, loads both with wrk."""
+    report = tmp_path / "load.json"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "load.py"), "--smoke", "--json", str(report)],
+        capture_output=True, text=True, timeout=600, cwd=ROOT,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    figures = json.loads(report.read_text())
+    routes = {row["route"]: row for row in figures["summary"]}
+    for route in ("home", "post, 0 comments", "post, 100 comments", "post, 500 comments",
+                  "tag page", "search", "feed", "comment POST", "admin dashboard",
+                  "home, cached", "home, 304"):  # fmt: skip
+        assert routes[route]["rps"] > 0, route
+        assert routes[route]["bad_responses"] == 0, route
+        assert routes[route]["route"] in result.stdout
+    assert figures["hello"]["rps"] > 0 and "vs hello" in result.stdout

@@ -10,11 +10,12 @@ import pytest
 import sqlalchemy as sa
 from lxml import etree
 
+from blog import create_app
 from blog.extensions import db
 from blog.feeds import post_feed_url
 from blog.models import Comment, CommentStatus, Post, PostStatus, Tag, utcnow
 from blog.posts.views import post_url
-from tests.conftest import permalink
+from tests.conftest import app_config, permalink
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
@@ -189,14 +190,15 @@ def test_feeds_hold_the_latest_feed_entries(app, client, make_post):
     assert titles(feed(client, "/comments/feed/")) == expected
 
 
-def test_without_full_content_entries_carry_the_excerpt(app, client, make_post):
+def test_without_full_content_entries_carry_the_excerpt(app, client, make_post, database_url):
     body = "The teaser.\n\n<!--more-->\n\nThe rest, only on the post page."
     post_id = make_post("Teased", body=body)
     parsed, root = parse(client.get("/feed/"))
     assert "The rest, only on the post page." in parsed.entries[0].content[0].value
 
-    app.config["FEED_FULL_CONTENT"] = False
-    parsed, root = parse(client.get("/feed/"))
+    # Settings are read at start-up: the blog restarted with excerpts only.
+    excerpts_only = create_app(app_config(database_url, FEED_FULL_CONTENT=False))
+    parsed, root = parse(excerpts_only.test_client().get("/feed/"))
     with app.app_context():
         excerpt = db.session.get(Post, post_id).excerpt_html
     assert entries(root)[0].findtext(ATOM + "content") == excerpt

@@ -52,7 +52,7 @@ class CommentForm(BlogForm):
         The time feeds the too-fast-to-be-human check; the nonce makes a form
         sent twice (a double click, a retry) store one comment.
         """
-        self.issued.data = _serializer().dumps(secrets.token_urlsafe(16))
+        self.issued.data = new_stamp()
 
     def _issued(self) -> tuple[str, datetime] | None:
         try:
@@ -68,6 +68,10 @@ class CommentForm(BlogForm):
     def nonce(self) -> str | None:
         issued = self._issued()
         return None if issued is None else issued[0][:32]
+
+
+def new_stamp() -> str:
+    return _serializer().dumps(secrets.token_urlsafe(16))
 
 
 class ReaderCommentForm(CommentForm):

@@ -2,10 +2,10 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from blog import text
+from blog import pagecache, text
 from blog.comments import threads
 from blog.comments.browser import own_comment_ids, saved_details
-from blog.comments.forms import CommentForm, ReaderCommentForm
+from blog.comments.forms import CommentForm, ReaderCommentForm, new_stamp
 from blog.comments.moderation import comments_open
 from blog.extensions import db
 from blog.models import Comment, CommentStatus, Post, Tag
@@ -17,20 +17,28 @@ bp = Blueprint("posts", __name__)
 
 @bp.app_context_processor
 def sidebar() -> dict:
-    """Recent posts and comments, tags and archives, for the reader's pages only.
-
-    Four queries, whatever the size of the blog.
-    """
+    """The sidebar of the reader's pages, rendered once for each version of the site."""
     if request.blueprint != "posts":
         return {}
-    return {
-        "sidebar": {
-            "recent_posts": queries.recent_posts(),
-            "recent_comments": queries.recent_comments(),
-            "tags": queries.tags_with_counts(),
-            "months": queries.archive_months(),
-        }
+    return {"sidebar": pagecache.fragment("sidebar", render_sidebar)}
+
+
+def render_sidebar() -> str:
+    """Recent posts and comments, tags and archives: four queries, whatever the blog's size.
+
+    Rendered straight from the template: render_template would call this
+    context processor again.
+    """
+    data = {
+        "recent_posts": queries.recent_posts(),
+        "recent_comments": queries.recent_comments(),
+        "tags": queries.tags_with_counts(),
+        "months": queries.archive_months(),
     }
+    from blog.templating import site_settings  # templating imports this module
+
+    template = current_app.jinja_env.get_template("_sidebar.html")
+    return template.render(sidebar=data, **site_settings())
 
 
 def per_page() -> int:
@@ -85,6 +93,7 @@ def blank_comment_form() -> CommentForm:
         details = saved_details()
         form = ReaderCommentForm(data={**details, "save_details": bool(details)})
     form.stamp()
+    pagecache.personal("issued", form.issued.data, new_stamp)
     form.parent_id.data = request.args.get("replytocom", type=int)
     return form
 

@@ -1,0 +1,260 @@
+"""The page cache: whole pages for anonymous readers, fragments for everybody.
+
+Everything cached is filed under the site's *generation*, a token that
+changes after every commit that changes what readers can see (a published
+post, an approved or removed comment, a tag, an author's name) and when a
+scheduled post's time comes. A new generation makes every older entry
+unreachable at once; old entries age out of the store. A page rendered while
+a commit lands is filed under the generation it started with, so it can
+never be served as if it were newer.
+
+Only anonymous readers with nothing personal get cached pages: a logged-in
+author, a reader whose held comment is in their session, one with saved
+comment details or a flashed message always get a fresh page. The only
+personal parts of a public page, the comment form's CSRF token and signed
+stamp, are stored as placeholders and filled in for each reader.
+
+The store is Flask-Caching's (``CACHE_TYPE``): a folder in instance/ by
+default, which every gunicorn worker shares; ``RedisCache`` in production.
+"""
+
+import hashlib
+import hmac
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import Flask, Response, current_app, g, request, session
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
+
+from blog.comments.browser import DETAILS_COOKIE
+from blog.extensions import cache, db
+from blog.models import Comment, CommentStatus, Post, PostStatus, Tag, User, utcnow
+
+CACHED_BLUEPRINTS = frozenset({"posts", "feeds", "discovery"})
+GENERATION_KEY = "generation"
+# Session keys an anonymous reader may have without the page being theirs: the
+# form token, and Flask-Login's mark that this session has logged nobody in afresh.
+IMPERSONAL_SESSION_KEYS = frozenset({"csrf_token", "_fresh"})
+SHOWN_TABLES = frozenset({"posts", "comments", "tags", "post_tags", "users"})
+VISIBLE_COMMENT_STATES = frozenset({CommentStatus.APPROVED, CommentStatus.REMOVED})
+
+
+@dataclass(frozen=True)
+class Generation:
+    token: str
+    changed_at: float
+    # When the next scheduled post appears (None: none; 0.0: not looked up yet).
+    next_due: float | None = 0.0
+
+
+@dataclass(frozen=True)
+class Entry:
+    body: bytes
+    mimetype: str
+    etag: str
+    last_modified: float
+    # (placeholder, function making the reader's own value) for each personal part
+    slots: tuple[tuple[bytes, Callable[[], str]], ...]
+
+
+def init_app(app: Flask) -> None:
+    folder = app.config["CACHE_DIR"] or str(Path(app.instance_path) / "page-cache")
+    cache.init_app(app, config={**app.config, "CACHE_DIR": folder})
+    if not sa.event.contains(sa.orm.Session, "after_flush", note_visible_changes):
+        sa.event.listen(sa.orm.Session, "after_flush", note_visible_changes)
+        sa.event.listen(sa.orm.Session, "do_orm_execute", note_bulk_changes)
+        sa.event.listen(sa.orm.Session, "after_commit", start_new_generation)
+        sa.event.listen(sa.orm.Session, "after_soft_rollback", forget_changes)
+    app.extensions["page_cache_fingerprint"] = fingerprint(app)
+    if app.config["PAGE_CACHE"]:
+        # First of all before_request functions: a hit skips the rest.
+        app.before_request_funcs.setdefault(None, []).insert(0, serve_cached_page)
+        app.after_request(store_page)
+
+
+def fingerprint(app: Flask) -> str:
+    """What pages depend on besides the content: the settings and the code.
+
+    Part of every key, so restarting with a changed setting or a new release
+    never serves what the old one rendered.
+    """
+    digest = hashlib.sha256(
+        repr(sorted((key, repr(value)) for key, value in app.config.items())).encode()
+    )
+    sources = [
+        *Path(app.root_path).rglob("*.py"),
+        *Path(app.template_folder).rglob("*"),
+        *Path(app.static_folder).rglob("*"),
+    ]
+    for path in sorted(sources):
+        digest.update(f"{path}:{path.stat().st_mtime_ns}".encode())
+    return digest.hexdigest()[:16]
+
+
+def version_key(kind: str, name: str) -> str:
+    fingerprint = current_app.extensions["page_cache_fingerprint"]
+    return f"{kind}:{current_generation().token}:{fingerprint}:{name}"
+
+
+# Generations ---------------------------------------------------------------
+
+
+def current_generation() -> Generation:
+    if "generation" not in g:
+        generation = cache.get(GENERATION_KEY)
+        if generation is None or (generation.next_due and generation.next_due <= time.time()):
+            generation = new_generation()
+        if generation.next_due == 0.0:
+            generation = Generation(generation.token, generation.changed_at, next_publication())
+            cache.set(GENERATION_KEY, generation, timeout=0)
+        g.generation = generation
+    return g.generation
+
+
+def new_generation() -> Generation:
+    generation = Generation(secrets.token_hex(8), time.time())
+    cache.set(GENERATION_KEY, generation, timeout=0)
+    g.pop("generation", None)
+    return generation
+
+
+def next_publication() -> float | None:
+    """When the next scheduled post goes live, as a Unix time."""
+    due = db.session.scalar(
+        sa.select(sa.func.min(Post.published_at)).where(
+            Post.status == PostStatus.PUBLISHED, Post.published_at > utcnow()
+        )
+    )
+    return due.timestamp() if due else None
+
+
+def fragment(name: str, render: Callable[[], str]) -> Markup:
+    """A piece of HTML that only depends on the site's content, rendered once a generation."""
+    key = version_key("fragment", name)
+    html = cache.get(key)
+    if html is None:
+        html = render()
+        cache.set(key, html)
+    return Markup(html)  # noqa: S704 (our own template's output, cached as is)
+
+
+# Knowing when readers would see a change -------------------------------------
+
+
+def is_visible_change(instance, deleted: bool = False) -> bool:
+    state = sa.inspect(instance)
+    if isinstance(instance, Post):
+        statuses = {instance.status, *state.attrs.status.history.deleted}
+        return PostStatus.PUBLISHED in statuses
+    if isinstance(instance, Comment):
+        statuses = {instance.status, *state.attrs.status.history.deleted}
+        return bool(statuses & VISIBLE_COMMENT_STATES)
+    if isinstance(instance, Tag):
+        return True
+    if isinstance(instance, User):  # authors' names are on their posts
+        return deleted or state.attrs.display_name.history.has_changes()
+    return False
+
+
+def note_visible_changes(session, flush_context) -> None:
+    if session.info.get("visible_changes"):
+        return
+    changed = [*session.new, *session.dirty]
+    if any(is_visible_change(item) for item in changed) or any(
+        is_visible_change(item, deleted=True) for item in session.deleted
+    ):
+        session.info["visible_changes"] = True
+
+
+def note_bulk_changes(execute_state) -> None:
+    """Bulk INSERT/UPDATE/DELETE statements (imports, bulk moderation) bypass the flush:
+    assume readers see them."""
+    writes = execute_state.is_insert or execute_state.is_update or execute_state.is_delete
+    if writes and execute_state.statement.table.name in SHOWN_TABLES:
+        execute_state.session.info["visible_changes"] = True
+
+
+def start_new_generation(session) -> None:
+    if session.info.pop("visible_changes", False) and current_app:
+        new_generation()
+
+
+def forget_changes(session, previous_transaction) -> None:
+    session.info.pop("visible_changes", None)
+
+
+# Whole pages -----------------------------------------------------------------
+
+
+def is_cacheable_request() -> bool:
+    if request.method not in ("GET", "HEAD") or request.blueprint not in CACHED_BLUEPRINTS:
+        return False
+    if session.keys() - IMPERSONAL_SESSION_KEYS:
+        return False
+    personal_cookies = (
+        current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token"),
+        DETAILS_COOKIE,
+    )
+    return not any(name in request.cookies for name in personal_cookies)
+
+
+def page_key() -> str:
+    return version_key("page", request.full_path)
+
+
+def placeholder(name: str) -> bytes:
+    """Unguessable, so no comment can plant one to be filled with a reader's token."""
+    secret = current_app.config["SECRET_KEY"].encode()
+    return (
+        f"page-cache-{name}-{hmac.new(secret, name.encode(), 'sha256').hexdigest()[:24]}".encode()
+    )
+
+
+def personal(name: str, value: str, make: Callable[[], str]) -> None:
+    """Mark a value on this page as the reader's own: cached pages get a fresh one."""
+    g.setdefault("personal_values", {})[name] = (value, make)
+
+
+def serve_cached_page() -> Response | None:
+    if not is_cacheable_request():
+        return None
+    entry = cache.get(page_key())
+    if entry is None:
+        g.page_cache_miss = True
+        return None
+    body = entry.body
+    for slot, make in entry.slots:
+        body = body.replace(slot, make().encode())
+    response = Response(body, mimetype=entry.mimetype)
+    if not entry.slots:
+        response.set_etag(entry.etag)
+        response.last_modified = entry.last_modified
+    return response
+
+
+def store_page(response: Response) -> Response:
+    if not g.get("page_cache_miss") or response.status_code != 200 or response.direct_passthrough:
+        return response
+    values = dict(g.get("personal_values", {}))
+    if g.get("csrf_token"):
+        values["csrf_token"] = (g.csrf_token, generate_csrf)
+    body = response.get_data()
+    slots = []
+    for name, (value, make) in values.items():
+        body = body.replace(value.encode(), placeholder(name))
+        slots.append((placeholder(name), make))
+    etag = hashlib.sha1(body, usedforsecurity=False).hexdigest()
+    if response.last_modified:  # the view knows best (feeds: their newest entry)
+        last_modified = response.last_modified.timestamp()
+    else:
+        last_modified = current_generation().changed_at
+    cache.set(page_key(), Entry(body, response.mimetype, etag, last_modified, tuple(slots)))
+    if not slots:
+        response.set_etag(etag)
+        response.last_modified = last_modified
+    return response
