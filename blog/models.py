@@ -134,7 +134,8 @@ class Post(db.Model):
     has_more: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(sa.String(16), default=PostStatus.DRAFT)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Indexed: the dashboard lists posts newest first, a page at a time.
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     allow_comments: Mapped[bool] = mapped_column(default=True)
     author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)

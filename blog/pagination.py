@@ -1,9 +1,13 @@
-"""Reading numbers from URLs strictly: anything but a sane page or id is a 404."""
+"""Pages of lists, and reading numbers from URLs strictly (anything odd is a 404)."""
 
 import re
+from dataclasses import dataclass
 
+import sqlalchemy as sa
 from flask import abort, request
 from werkzeug.routing import IntegerConverter
+
+from blog.extensions import db
 
 _PAGE = re.compile(r"[1-9][0-9]{0,5}")
 
@@ -32,3 +36,37 @@ def row_id(value) -> int | None:
     """A form or query value as a row id, or None when it cannot be one."""
     text = str(value or "")
     return int(text) if text.isdigit() and 1 <= int(text[:12]) <= MAX_ROW_ID else None
+
+
+@dataclass
+class Window:
+    """One page of a list, found without counting the whole list."""
+
+    items: list
+    page: int
+    has_next: bool
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def window(select: sa.Select, page: int, per_page: int, rows: bool = False) -> Window:
+    """Fetch one row more than a page shows: it tells whether another page follows.
+
+    A page past the end is a 404. ``rows`` keeps whole result rows (for
+    selects of several columns) instead of their first column.
+    """
+    result = db.session.execute(select.limit(per_page + 1).offset((page - 1) * per_page))
+    items = result.all() if rows else result.scalars().all()
+    if page > 1 and not items:
+        abort(404)
+    return Window(items[:per_page], page, len(items) > per_page)

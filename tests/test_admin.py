@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from blog.extensions import db
-from blog.models import Post, PostStatus, Tag, utcnow
+from blog.models import Post, PostStatus, Tag, User, utcnow
 from tests.conftest import csrf_token, post_form
 
 ADMIN_URLS = [
@@ -70,6 +70,25 @@ def test_dashboard_lists_posts_with_status(client, auth, make_post):
     ]:
         assert re.search(re.escape(title) + r"</a></td>\s*<td[^>]*>" + status, html)
     assert 'href="/admin/posts/new"' in html
+
+
+def test_the_dashboard_shows_fifty_posts_a_page(app, client, auth, make_post):
+    with app.app_context():
+        author_id = db.session.scalar(sa.select(User.id))
+        start = utcnow() - timedelta(days=100)
+        db.session.execute(sa.insert(Post), [
+            {"title": f"Numbered {n:03}", "slug": f"numbered-{n}", "body": "x", "status": "draft",
+             "created_at": start + timedelta(hours=n), "author_id": author_id}
+            for n in range(1, 61)])  # fmt: skip
+        db.session.commit()
+    auth.login()
+    first = client.get("/admin/").get_data(as_text=True)
+    assert "Numbered 060" in first and "Numbered 011" in first and "Numbered 010" not in first
+    assert 'href="/admin/?page=2"' in first
+    second = client.get("/admin/?page=2").get_data(as_text=True)
+    assert "Numbered 010" in second and "Numbered 001" in second and "Numbered 011" not in second
+    assert "?page=3" not in second
+    assert client.get("/admin/?page=3").status_code == 404
 
 
 def test_writing_a_post_publishes_it(app, client, auth):

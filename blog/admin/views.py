@@ -11,23 +11,23 @@ from blog.errors import keeps_input_on_csrf_error
 from blog.extensions import db
 from blog.forms import EmptyForm
 from blog.models import Comment, CommentStatus, Post
+from blog.pagination import page_arg, window
+
+DASHBOARD_POSTS_PER_PAGE = 50
 
 
 @bp.route("/")
 def dashboard():
-    """Every post, newest first, with its status."""
+    """The posts, newest first, a page at a time, with status and approved comments."""
     approved = (
-        sa.select(Comment.post_id, sa.func.count(Comment.id).label("count"))
-        .where(Comment.status == CommentStatus.APPROVED)
-        .group_by(Comment.post_id)
-        .subquery()
+        sa.select(sa.func.count(Comment.id))
+        .where(Comment.post_id == Post.id, Comment.status == CommentStatus.APPROVED)
+        .correlate(Post)
+        .scalar_subquery()
     )
-    rows = db.session.execute(
-        sa.select(Post, sa.func.coalesce(approved.c.count, 0))
-        .outerjoin(approved, approved.c.post_id == Post.id)
-        .order_by(Post.created_at.desc(), Post.id.desc())
-    ).all()
-    return render_template("admin/dashboard.html", rows=rows)
+    select = sa.select(Post, approved).order_by(Post.created_at.desc(), Post.id.desc())
+    pagination = window(select, page_arg(), DASHBOARD_POSTS_PER_PAGE, rows=True)
+    return render_template("admin/dashboard.html", rows=pagination.items, pagination=pagination)
 
 
 @bp.route("/posts/new", methods=["GET", "POST"])

@@ -16,6 +16,7 @@ from blog.models import (
     published_posts,
     utcnow,
 )
+from blog.pagination import window
 
 
 def with_listing_data(select: sa.Select) -> sa.Select:
@@ -24,12 +25,12 @@ def with_listing_data(select: sa.Select) -> sa.Select:
 
 
 def home_page(page: int, per_page: int):
-    return db.paginate(with_listing_data(published_posts()), page=page, per_page=per_page)
+    return window(with_listing_data(published_posts()), page, per_page)
 
 
 def tag_page(tag: Tag, page: int, per_page: int):
     select = published_posts().where(Post.tags.any(Tag.id == tag.id))
-    return db.paginate(with_listing_data(select), page=page, per_page=per_page)
+    return window(with_listing_data(select), page, per_page)
 
 
 def post_by_slug(slug: str) -> Post | None:
@@ -69,7 +70,7 @@ def archive_page(year: int, month: int | None, page: int, per_page: int):
     if month is None:
         end = datetime(year + 1, 1, 1, tzinfo=UTC)
     select = published_posts().where(Post.published_at >= start, Post.published_at < end)
-    return db.paginate(with_listing_data(select), page=page, per_page=per_page)
+    return window(with_listing_data(select), page, per_page)
 
 
 def archive_months() -> list[tuple[int, int, int]]:
