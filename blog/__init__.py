@@ -78,9 +78,9 @@ def register_blueprints(app: Flask) -> None:
     from blog.feeds import bp as feeds_bp
     from blog.posts.views import bp as posts_bp
 
+    pagecache.init_app(app)  # first: it stores pages with the headers the others add
     security.init_app(app)
     caching.init_app(app)
-    pagecache.init_app(app)  # after caching: its pages get their validators first
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(posts_bp)

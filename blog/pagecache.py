@@ -24,13 +24,16 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
 from flask import Flask, Response, current_app, g, request, session
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
+from werkzeug.http import is_resource_modified
 
+from blog.caching import PUBLIC_MAX_AGE
 from blog.comments.browser import DETAILS_COOKIE
 from blog.extensions import cache, db
 from blog.models import Comment, CommentStatus, Post, PostStatus, Tag, User, utcnow
@@ -41,6 +44,7 @@ GENERATION_KEY = "generation"
 # form token, and Flask-Login's mark that this session has logged nobody in afresh.
 IMPERSONAL_SESSION_KEYS = frozenset({"csrf_token", "_fresh"})
 SHOWN_TABLES = frozenset({"posts", "comments", "tags", "post_tags", "users"})
+PER_RESPONSE_HEADERS = frozenset({"cache-control", "set-cookie", "content-length", "vary"})
 VISIBLE_COMMENT_STATES = frozenset({CommentStatus.APPROVED, CommentStatus.REMOVED})
 
 
@@ -58,6 +62,8 @@ class Entry:
     mimetype: str
     etag: str
     last_modified: float
+    # The response's own headers (security policy and the like), for CookielessPages.
+    headers: tuple[tuple[str, str], ...]
     # (placeholder, function making the reader's own value) for each personal part
     slots: tuple[tuple[bytes, Callable[[], str]], ...]
 
@@ -72,9 +78,12 @@ def init_app(app: Flask) -> None:
         sa.event.listen(sa.orm.Session, "after_soft_rollback", forget_changes)
     app.extensions["page_cache_fingerprint"] = fingerprint(app)
     if app.config["PAGE_CACHE"]:
-        # First of all before_request functions: a hit skips the rest.
+        # First of all before_request functions: a hit skips the rest. Registered
+        # before the other after_request functions, so it runs last and stores
+        # the page with every header they add.
         app.before_request_funcs.setdefault(None, []).insert(0, serve_cached_page)
         app.after_request(store_page)
+        app.wsgi_app = CookielessPages(app, app.wsgi_app)
 
 
 def fingerprint(app: Flask) -> str:
@@ -96,9 +105,9 @@ def fingerprint(app: Flask) -> str:
     return digest.hexdigest()[:16]
 
 
-def version_key(kind: str, name: str) -> str:
+def version_key(kind: str, name: str, generation: Generation | None = None) -> str:
     fingerprint = current_app.extensions["page_cache_fingerprint"]
-    return f"{kind}:{current_generation().token}:{fingerprint}:{name}"
+    return f"{kind}:{(generation or current_generation()).token}:{fingerprint}:{name}"
 
 
 # Generations ---------------------------------------------------------------
@@ -204,7 +213,17 @@ def is_cacheable_request() -> bool:
 
 
 def page_key() -> str:
-    return version_key("page", request.full_path)
+    return version_key("page", address(request.environ))
+
+
+def address(environ: dict) -> str:
+    """The URL as the WSGI server saw it: the same string in Flask and in CookielessPages.
+
+    The host is part of it because pages carry absolute links (canonical, feeds).
+    """
+    host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
+    query = environ.get("QUERY_STRING", "")
+    return f"{environ['wsgi.url_scheme']}://{host}{environ.get('PATH_INFO', '')}?{query}"
 
 
 def placeholder(name: str) -> bytes:
@@ -253,8 +272,53 @@ def store_page(response: Response) -> Response:
         last_modified = response.last_modified.timestamp()
     else:
         last_modified = current_generation().changed_at
-    cache.set(page_key(), Entry(body, response.mimetype, etag, last_modified, tuple(slots)))
+    headers = tuple((name, value) for name, value in response.headers.items()
+                    if name.lower() not in PER_RESPONSE_HEADERS)  # fmt: skip
+    entry = Entry(body, response.mimetype, etag, last_modified, headers, tuple(slots))
+    cache.set(page_key(), entry)
     if not slots:
         response.set_etag(etag)
         response.last_modified = last_modified
     return response
+
+
+class CookielessPages:
+    """Serve stored pages to browsers that send no cookie, without entering Flask.
+
+    Such a reader (a first visit, a feed reader, a crawler) has no session,
+    no login and nothing personal, so any stored page without per-reader
+    parts is theirs as it is; the rest goes on to the app.
+    """
+
+    def __init__(self, app: Flask, wsgi_app) -> None:
+        self.app = app
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        if environ["REQUEST_METHOD"] in ("GET", "HEAD") and "HTTP_COOKIE" not in environ:
+            entry = self.stored_entry(environ)
+            if entry is not None:
+                return self.respond(entry, environ, start_response)
+        return self.wsgi_app(environ, start_response)
+
+    def stored_entry(self, environ) -> Entry | None:
+        store = self.app.extensions["cache"][cache]
+        generation = store.get(GENERATION_KEY)
+        if generation is None or (generation.next_due is not None
+                                  and generation.next_due <= time.time()):  # fmt: skip
+            return None  # a scheduled post is due, or not looked up yet: the app decides
+        fingerprint = self.app.extensions["page_cache_fingerprint"]
+        key = f"page:{generation.token}:{fingerprint}:{address(environ)}"
+        entry = store.get(key)
+        return entry if entry is not None and not entry.slots else None
+
+    def respond(self, entry: Entry, environ, start_response):
+        headers = [*entry.headers, ("Cache-Control", f"public, max-age={PUBLIC_MAX_AGE}")]
+        last_modified = datetime.fromtimestamp(entry.last_modified, UTC)
+        if not is_resource_modified(environ, etag=entry.etag, last_modified=last_modified):
+            start_response("304 NOT MODIFIED", [item for item in headers
+                                                if item[0].lower() != "content-type"])  # fmt: skip
+            return []
+        headers.append(("Content-Length", str(len(entry.body))))
+        start_response("200 OK", headers)
+        return [] if environ["REQUEST_METHOD"] == "HEAD" else [entry.body]

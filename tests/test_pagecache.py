@@ -254,3 +254,32 @@ def test_bulk_inserts_count_as_changes(app, reader, make_post, author):
             "author_id": author}])  # fmt: skip
         db.session.commit()
     assert "Imported in bulk" in page(reader, "/")
+
+
+def test_browsers_without_cookies_get_stored_pages_before_flask(app, make_post, monkeypatch):
+    make_post("Cookieless", tags=["Plain"])
+    stored = app.test_client().get("/tag/plain/")
+    monkeypatch.setattr(app, "full_dispatch_request", lambda: pytest.fail("Flask was entered"))
+    again = app.test_client().get("/tag/plain/")
+    assert again.status_code == 200 and again.data == stored.data
+    assert again.headers["Content-Security-Policy"] == stored.headers["Content-Security-Policy"]
+    assert again.headers["Cache-Control"] == "public, max-age=300"
+    assert again.headers["ETag"] == stored.headers["ETag"] and "Set-Cookie" not in again.headers
+    head = app.test_client().head("/tag/plain/")
+    assert head.status_code == 200 and head.data == b""
+    revalidated = app.test_client().get(
+        "/tag/plain/", headers={"If-None-Match": again.headers["ETag"]}
+    )
+    assert revalidated.status_code == 304 and revalidated.data == b""
+
+
+def test_pages_with_a_form_and_other_hosts_go_to_the_app(app, make_post):
+    make_post("Form")
+    url = permalink(app.test_client(), "Form")
+    first = app.test_client().get(url)
+    second = app.test_client().get(url)  # stored, but the form needs this reader's token
+    assert "Set-Cookie" in second.headers
+    assert dict(HIDDEN.findall(second.get_data(as_text=True))) != dict(
+        HIDDEN.findall(first.get_data(as_text=True)))  # fmt: skip
+    other = app.test_client().get("/", base_url="http://blog.example/")
+    assert "http://blog.example/" in other.get_data(as_text=True)
