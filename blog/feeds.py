@@ -70,7 +70,9 @@ class Feed:
 @bp.route("/feed/")
 def site():
     """The latest published posts."""
-    posts = db.session.scalars(with_listing_data(published_posts()).limit(entry_limit())).all()
+    posts = db.session.scalars(
+        with_listing_data(published_posts(), bodies=True).limit(entry_limit())
+    ).all()
     config = current_app.config
     return atom_response(
         Feed(
@@ -91,7 +93,7 @@ def tag(slug: str):
         abort(404)
     tag = db.first_or_404(sa.select(Tag).where(Tag.slug == slug))
     select = published_posts().where(Post.tags.any(Tag.id == tag.id))
-    posts = db.session.scalars(with_listing_data(select).limit(entry_limit())).all()
+    posts = db.session.scalars(with_listing_data(select, bodies=True).limit(entry_limit())).all()
     return atom_response(
         Feed(
             id=tag_uri(FEED_ID_DATE, f"tag/{tag.id}"),

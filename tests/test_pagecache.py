@@ -283,3 +283,12 @@ def test_pages_with_a_form_and_other_hosts_go_to_the_app(app, make_post):
         HIDDEN.findall(first.get_data(as_text=True)))  # fmt: skip
     other = app.test_client().get("/", base_url="http://blog.example/")
     assert "http://blog.example/" in other.get_data(as_text=True)
+
+
+def test_related_posts_follow_new_posts(app, reader, make_post):
+    make_post("Alpha", tags=["Shared"])
+    url = permalink(reader, "Alpha")
+    assert "Related posts" not in page(reader, url)
+    make_post("Beta", tags=["Shared"])
+    html = page(reader, url)
+    assert "Related posts" in html and ">Beta</a>" in html

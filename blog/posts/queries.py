@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer, selectinload
 
 from blog.extensions import db
 from blog.models import (
@@ -12,16 +12,30 @@ from blog.models import (
     Post,
     PostStatus,
     Tag,
+    User,
     post_tags,
     published_posts,
     utcnow,
 )
 from blog.pagination import window
 
+# What a list never shows: the whole body in its three forms. Reading one of
+# them from a listed post raises instead of quietly querying once a post.
+LISTING_SKIPS = (
+    defer(Post.body, raiseload=True),
+    defer(Post.body_html, raiseload=True),
+    defer(Post.body_text, raiseload=True),
+)
 
-def with_listing_data(select: sa.Select) -> sa.Select:
-    """Load what a post entry shows (author and tags) in a fixed number of queries."""
-    return select.options(selectinload(Post.author), selectinload(Post.tags))
+
+def with_listing_data(select: sa.Select, bodies: bool = False) -> sa.Select:
+    """Load what a post entry shows (excerpt, author's name, tags) in a fixed number of
+    queries; the bodies only when asked (feeds carry whole posts)."""
+    return select.options(
+        *(() if bodies else LISTING_SKIPS),
+        selectinload(Post.author).load_only(User.display_name),
+        selectinload(Post.tags),
+    )
 
 
 def home_page(page: int, per_page: int):

@@ -101,7 +101,7 @@ def blank_comment_form() -> CommentForm:
 def render_post_page(post: Post, form: CommentForm, status: int = 200):
     """The post page, also re-rendered by the comment view when a comment has errors."""
     older, newer = queries.neighbours(post)
-    related = queries.related_posts(post) if post.is_published else []
+    related = related_section(post) if post.is_published else ""
     discussion = None
     reply_to = None
     if post.is_published:
@@ -120,6 +120,16 @@ def render_post_page(post: Post, form: CommentForm, status: int = 200):
         reply_to=reply_to,
         comments_open=comments_open(post, current_app.config),
     ), status
+
+
+def related_section(post: Post) -> str:
+    """Posts sharing its tags: a query over every post with those tags, so made once a version."""
+
+    def render() -> str:
+        template = current_app.jinja_env.get_template("posts/_related.html")
+        return template.render(related=queries.related_posts(post))
+
+    return pagecache.fragment(f"related:{post.id}", render)
 
 
 def reply_target(post: Post, comment_id) -> Comment | None:
