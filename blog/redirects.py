@@ -74,7 +74,7 @@ def wordpress_query_links():
     elif re.fullmatch(r"\d{4}(?:0[1-9]|1[0-2])?", request.args.get("m", "")):  # ?m=YYYY[MM]
         year, month = request.args["m"][:4], request.args["m"][4:]
         target = url_for("posts.archive", year=int(year), month=int(month) if month else None)
-    elif request.args.get("tag"):
+    elif request.args.get("tag", "").isprintable() and request.args.get("tag"):
         slug = request.args["tag"]
         target = _tag_target(normalize_path("/tag/" + slug))
         if target is None and db.session.scalar(sa.select(Tag.id).where(Tag.slug == slug)):
@@ -95,7 +95,7 @@ def not_found(error: NotFound):
 def legacy_target(path: str) -> str | None:
     """Where an old path now lives, or None."""
     path = normalize_path(path)
-    if len(path) > MAX_PATH:
+    if len(path) > MAX_PATH or not path.isprintable():  # PostgreSQL refuses NUL in text
         return None
     if path in FEED_PATHS:
         return url_for(FEED_PATHS[path])
