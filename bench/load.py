@@ -218,6 +218,7 @@ def scenarios(blog: SeededBlog, servers: dict, post_id: int, forms: Path) -> lis
         "home": "/",
         **{f"post, {count} comments": path for count, path in blog.special_paths.items()},
         "tag page": blog.tag_path,
+        "archive": blog.special_paths[500].rsplit("/", 2)[0] + "/",  # the newest month
         "search": f"/search?q={blog.search_query}",
         "feed": "/feed/",
     }
@@ -277,6 +278,8 @@ def run(blog: SeededBlog, args, folder: Path) -> dict:
             db.engine.dispose()
         forms = comment_forms(blog.url, post_id, args.forms, folder)
         listed = scenarios(blog, servers, post_id, forms)
+        if args.only:
+            listed = [scenario for scenario in listed if scenario.name in args.only]
         load_before = os.getloadavg()
         raw = {scenario.name: [] for scenario in listed}
         hello = Scenario("hello world", "hello", "/")
@@ -370,6 +373,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--forms", type=int, default=4000, help="distinct comment forms")
     parser.add_argument("--json", type=Path, default=BENCH / "results" / "load.json")
+    parser.add_argument("--only", action="append", help="measure only this route (repeatable)")
     parser.add_argument("--smoke", action="store_true", help="tiny blog, 1 s runs, once")
     args = parser.parse_args()
     if args.smoke:

@@ -50,19 +50,13 @@ def configure(app: Flask, test_config: dict | None) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from blog import database, search
-    from blog.extensions import csrf, db, limiter, login_manager, migrate
+    from blog import database
+    from blog.extensions import csrf, db, limiter, login_manager
 
     db.init_app(app)
     database.configure_engines(app)
-    migrate.init_app(
-        app,
-        db,
-        directory=str(Path(__file__).parent / "migrations"),
-        render_item=database.render_migration_type,
-        # The search objects are made by hand in their migration, not declared on the models.
-        include_object=search.include_object,
-    )
+    if not app.config["SERVING"]:
+        database.register_migrations(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)

@@ -29,10 +29,12 @@ def init_app(app: Flask) -> None:
 
 
 @click.command("init")
+@click.option("--base-url", default="http://127.0.0.1:8000", show_default=True,
+              help="Where the blog answers: the login link shown for a new 'admin'.")  # fmt: skip
 @with_appcontext
-def init_command() -> None:
+def init_command(base_url: str) -> None:
     """Create or upgrade the database; create 'admin' if there is no author."""
-    prepare_site(current_app._get_current_object())
+    prepare_site(current_app._get_current_object(), base_url)
     click.echo("The database is ready.")
 
 

@@ -48,6 +48,9 @@ DEFAULTS = {
     "CACHE_DEFAULT_TIMEOUT": 3600,  # seconds; a page is also dropped as soon as it changes
     "CACHE_THRESHOLD": 5000,  # entries kept by the filesystem and memory stores
     # Plumbing.
+    # True in gunicorn's workers (wsgi.py sets BLOG_SERVING): they never load the
+    # migration tools, which only the command line and prepare_site need.
+    "SERVING": False,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     # A reader who spends a long time on a form must not lose it to an expired token.
     "WTF_CSRF_TIME_LIMIT": 24 * 3600,

@@ -2,11 +2,11 @@
 
 import secrets
 import sqlite3
+from pathlib import Path
 
 import click
 import sqlalchemy as sa
 from flask import Flask, url_for
-from flask_migrate import upgrade
 
 from blog.extensions import db
 from blog.models import User, UTCDateTime
@@ -49,12 +49,34 @@ def render_migration_type(type_: str, obj, autogen_context):
     return False
 
 
+def register_migrations(app: Flask) -> None:
+    """Flask-Migrate, for ``flask db`` and prepare_site.
+
+    Imported here, not at the top: Alembic and its friends weigh about 12 MB,
+    and gunicorn's workers (SERVING, set by wsgi.py) never need them.
+    """
+    from flask_migrate import Migrate
+
+    from blog import search
+
+    Migrate(
+        app,
+        db,
+        directory=str(Path(__file__).parent / "migrations"),
+        render_item=render_migration_type,
+        # The search objects are made by hand in their migration, not declared on the models.
+        include_object=search.include_object,
+    )
+
+
 def prepare_site(app: Flask, base_url: str = "http://127.0.0.1:8000") -> None:
     """Upgrade the schema and, on a blog with no author yet, create ``admin``.
 
     Runs once before gunicorn forks its workers (see gunicorn.conf.py) and
     from ``flask --app blog init``.
     """
+    from flask_migrate import upgrade
+
     with app.app_context():
         upgrade()
         if db.session.scalar(sa.select(sa.func.count(User.id))) == 0:

@@ -114,6 +114,7 @@ def test_the_gunicorn_entry_point_never_runs_in_debug_mode(database_url, tmp_pat
     monkeypatch.setenv("BLOG_INSTANCE_PATH", str(tmp_path))
     monkeypatch.setenv("BLOG_SECRET_KEY", "k" * 32)
     monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.delenv("BLOG_SERVING", raising=False)  # wsgi.py sets it; undone after
     app = runpy.run_path(str(ROOT / "wsgi.py"))["app"]
     assert app.debug is False
 

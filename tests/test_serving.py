@@ -1,11 +1,15 @@
 """The first start under gunicorn: secret key, schema and the first author."""
 
+import os
 import re
 import stat
+import subprocess
+import sys
 import urllib.request
 
 from tests import live_server as live
 from tests.databases import scratch_database
+from tests.live_server import ROOT
 
 
 def first_start(folder, database_url):
@@ -43,3 +47,16 @@ def test_first_start_prepares_everything_and_the_second_reuses_it(tmp_path):
         _, second_log, _ = first_start(tmp_path, url)
         assert "with the password" not in second_log
         assert key_file.read_text() == key
+
+
+def test_workers_do_not_load_the_migration_tools(tmp_path):
+    """gunicorn's workers import wsgi.py; Alembic (about 12 MB a worker) stays out."""
+    code = "import sys, wsgi; print(sorted({'alembic', 'flask_migrate'} & set(sys.modules)))"
+    env = {**os.environ, "BLOG_INSTANCE_PATH": str(tmp_path), "BLOG_SECRET_KEY": "k" * 32}
+    env.pop("BLOG_SERVING", None)
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env,
+                            capture_output=True, text=True, check=True)  # fmt: skip
+    assert result.stdout.strip() == "[]"
+    upgrade = subprocess.run([sys.executable, "-m", "flask", "--app", "blog", "db", "current"],
+                             cwd=ROOT, env=env, capture_output=True, text=True)  # fmt: skip
+    assert upgrade.returncode == 0, upgrade.stderr
