@@ -12,12 +12,16 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from markupsafe import escape
 
 from blog import create_app
 from blog.extensions import db
-from blog.models import Comment, CommentStatus, Post, PostStatus, User, utcnow
+from blog.models import Comment, CommentStatus, Post, PostStatus, User, published_posts, utcnow
 from tests.conftest import app_config, csrf_token, permalink, post_form
+from tests.live_server import ROOT
 from tests.test_finding import counting_queries
+
+WXR_SITE = ROOT / "tests" / "wxr" / "site-1.2.xml"
 
 HIDDEN = re.compile(r'<input[^>]*name="(csrf_token|issued)"[^>]*value="([^"]*)"')
 
@@ -292,3 +296,14 @@ def test_related_posts_follow_new_posts(app, reader, make_post):
     make_post("Beta", tags=["Shared"])
     html = page(reader, url)
     assert "Related posts" in html and ">Beta</a>" in html
+
+
+def test_a_wordpress_import_shows_at_once(app, reader, runner, make_post):
+    make_post("Before WordPress")
+    assert "Before WordPress" in page(reader, "/")
+    result = runner.invoke(args=["import-wxr", str(WXR_SITE)])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        newest = published_posts().where(Post.wp_id.is_not(None)).limit(1)
+        imported = db.session.scalar(newest).title
+    assert str(escape(imported)) in page(reader, "/")
