@@ -234,6 +234,19 @@ def reset_sequences() -> None:
         db.session.execute(sa.text(setval))
 
 
+def refresh_statistics() -> None:
+    """What autovacuum does on a live PostgreSQL blog a minute after a bulk load.
+
+    Measured straight after seeding, the planner would still believe the
+    tables empty: the tag page of a 100,000-post blog took 217 ms instead of
+    0.3 ms. (SQLite keeps no statistics unless asked, nor does the blog.)
+    """
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect() as connection:
+            connection.execute(sa.text("ANALYZE"))
+            connection.commit()
+
+
 def seed(url: str, posts: int, comments: int, random_seed: int = 1) -> SeededBlog:
     started = time.perf_counter()
     posts = max(posts, len(SPECIAL_COMMENT_COUNTS))
@@ -250,6 +263,7 @@ def seed(url: str, posts: int, comments: int, random_seed: int = 1) -> SeededBlo
         stored = seed_comments(rng, seeded, comments)
         reset_sequences()
         db.session.commit()
+        refresh_statistics()
         db.engine.dispose()
     special = {
         count: f"/{published:%Y/%m}/{slug}/"
