@@ -105,9 +105,12 @@ def fingerprint(app: Flask) -> str:
     return digest.hexdigest()[:16]
 
 
-def version_key(kind: str, name: str, generation: Generation | None = None) -> str:
-    fingerprint = current_app.extensions["page_cache_fingerprint"]
-    return f"{kind}:{(generation or current_generation()).token}:{fingerprint}:{name}"
+def version_key(kind: str, name: str) -> str:
+    return store_key(kind, current_generation().token, current_app, name)
+
+
+def store_key(kind: str, token: str, app: Flask, name: str) -> str:
+    return f"{kind}:{token}:{app.extensions['page_cache_fingerprint']}:{name}"
 
 
 # Generations ---------------------------------------------------------------
@@ -307,9 +310,7 @@ class CookielessPages:
         if generation is None or (generation.next_due is not None
                                   and generation.next_due <= time.time()):  # fmt: skip
             return None  # a scheduled post is due, or not looked up yet: the app decides
-        fingerprint = self.app.extensions["page_cache_fingerprint"]
-        key = f"page:{generation.token}:{fingerprint}:{address(environ)}"
-        entry = store.get(key)
+        entry = store.get(store_key("page", generation.token, self.app, address(environ)))
         return entry if entry is not None and not entry.slots else None
 
     def respond(self, entry: Entry, environ, start_response):
