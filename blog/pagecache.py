@@ -20,6 +20,7 @@ default, which every gunicorn worker shares; ``RedisCache`` in production.
 
 import hashlib
 import hmac
+import os
 import secrets
 import time
 from collections.abc import Callable
@@ -30,6 +31,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import Flask, Response, current_app, g, request, session
 from flask_wtf.csrf import generate_csrf
+from itsdangerous import URLSafeTimedSerializer
 from markupsafe import Markup
 from werkzeug.http import is_resource_modified
 
@@ -44,6 +46,7 @@ GENERATION_KEY = "generation"
 # form token, and Flask-Login's mark that this session has logged nobody in afresh.
 IMPERSONAL_SESSION_KEYS = frozenset({"csrf_token", "_fresh"})
 SHOWN_TABLES = frozenset({"posts", "comments", "tags", "post_tags", "users"})
+VALIDATORS = frozenset({"etag", "last-modified"})  # meaningless for a page made for one reader
 PER_RESPONSE_HEADERS = frozenset({"cache-control", "set-cookie", "content-length", "vary"})
 VISIBLE_COMMENT_STATES = frozenset({CommentStatus.APPROVED, CommentStatus.REMOVED})
 
@@ -64,8 +67,8 @@ class Entry:
     last_modified: float
     # The response's own headers (security policy and the like), for CookielessPages.
     headers: tuple[tuple[str, str], ...]
-    # (placeholder, function making the reader's own value) for each personal part
-    slots: tuple[tuple[bytes, Callable[[], str]], ...]
+    # (name, placeholder, function making the reader's own value) for each personal part
+    slots: tuple[tuple[str, bytes, Callable[[], str]], ...]
 
 
 def init_app(app: Flask) -> None:
@@ -250,7 +253,7 @@ def serve_cached_page() -> Response | None:
         g.page_cache_miss = True
         return None
     body = entry.body
-    for slot, make in entry.slots:
+    for _, slot, make in entry.slots:
         body = body.replace(slot, make().encode())
     response = Response(body, mimetype=entry.mimetype)
     if not entry.slots:
@@ -269,7 +272,7 @@ def store_page(response: Response) -> Response:
     slots = []
     for name, (value, make) in values.items():
         body = body.replace(value.encode(), placeholder(name))
-        slots.append((placeholder(name), make))
+        slots.append((name, placeholder(name), make))
     etag = hashlib.sha1(body, usedforsecurity=False).hexdigest()
     if response.last_modified:  # the view knows best (feeds: their newest entry)
         last_modified = response.last_modified.timestamp()
@@ -285,12 +288,26 @@ def store_page(response: Response) -> Response:
     return response
 
 
+def csrf_token_for(session) -> str:
+    """What flask_wtf.csrf.generate_csrf gives, for a session made outside a request.
+
+    The raw token goes in the session, the signed one in the form, exactly as
+    Flask-WTF does, so its validate_csrf accepts it (tests/test_pagecache.py).
+    """
+    config = current_app.config
+    raw = hashlib.sha1(os.urandom(64), usedforsecurity=False).hexdigest()
+    session[config.get("WTF_CSRF_FIELD_NAME", "csrf_token")] = raw
+    secret = config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
+    return URLSafeTimedSerializer(secret, salt="wtf-csrf-token").dumps(raw)
+
+
 class CookielessPages:
     """Serve stored pages to browsers that send no cookie, without entering Flask.
 
     Such a reader (a first visit, a feed reader, a crawler) has no session,
-    no login and nothing personal, so any stored page without per-reader
-    parts is theirs as it is; the rest goes on to the app.
+    no login and nothing personal, so a stored page is theirs as it is, or,
+    when it holds a comment form, with a new session cookie, CSRF token and
+    stamp of their own.
     """
 
     def __init__(self, app: Flask, wsgi_app) -> None:
@@ -300,6 +317,8 @@ class CookielessPages:
     def __call__(self, environ, start_response):
         if environ["REQUEST_METHOD"] in ("GET", "HEAD") and "HTTP_COOKIE" not in environ:
             entry = self.stored_entry(environ)
+            if entry is not None and entry.slots:
+                return self.respond_personally(entry, environ, start_response)
             if entry is not None:
                 return self.respond(entry, environ, start_response)
         return self.wsgi_app(environ, start_response)
@@ -311,7 +330,7 @@ class CookielessPages:
                                   and generation.next_due <= time.time()):  # fmt: skip
             return None  # a scheduled post is due, or not looked up yet: the app decides
         entry = store.get(store_key("page", generation.token, self.app, address(environ)))
-        return entry if entry is not None and not entry.slots else None
+        return entry
 
     def respond(self, entry: Entry, environ, start_response):
         headers = [*entry.headers, ("Cache-Control", f"public, max-age={PUBLIC_MAX_AGE}")]
@@ -323,3 +342,20 @@ class CookielessPages:
         headers.append(("Content-Length", str(len(entry.body))))
         start_response("200 OK", headers)
         return [] if environ["REQUEST_METHOD"] == "HEAD" else [entry.body]
+
+    def respond_personally(self, entry: Entry, environ, start_response):
+        app = self.app
+        with app.app_context():
+            session = app.session_interface.session_class()
+            body = entry.body
+            for name, slot, make in entry.slots:
+                value = csrf_token_for(session) if name == "csrf_token" else make()
+                body = body.replace(slot, value.encode())
+            cookies = Response()
+            app.session_interface.save_session(app, session, cookies)
+        headers = [item for item in entry.headers if item[0].lower() not in VALIDATORS]
+        headers += [("Set-Cookie", cookie) for cookie in cookies.headers.getlist("Set-Cookie")]
+        headers += [("Cache-Control", "private, no-cache"), ("Vary", "Cookie"),
+                    ("Content-Length", str(len(body)))]  # fmt: skip
+        start_response("200 OK", headers)
+        return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]

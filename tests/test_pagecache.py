@@ -277,11 +277,11 @@ def test_browsers_without_cookies_get_stored_pages_before_flask(app, make_post, 
     assert revalidated.status_code == 304 and revalidated.data == b""
 
 
-def test_pages_with_a_form_and_other_hosts_go_to_the_app(app, make_post):
+def test_pages_with_a_form_get_fresh_tokens_and_hosts_their_own_pages(app, make_post):
     make_post("Form")
     url = permalink(app.test_client(), "Form")
     first = app.test_client().get(url)
-    second = app.test_client().get(url)  # stored, but the form needs this reader's token
+    second = app.test_client().get(url)  # stored, with this reader's own token
     assert "Set-Cookie" in second.headers
     assert dict(HIDDEN.findall(second.get_data(as_text=True))) != dict(
         HIDDEN.findall(first.get_data(as_text=True)))  # fmt: skip
@@ -307,3 +307,44 @@ def test_a_wordpress_import_shows_at_once(app, reader, runner, make_post):
         newest = published_posts().where(Post.wp_id.is_not(None)).limit(1)
         imported = db.session.scalar(newest).title
     assert str(escape(imported)) in page(reader, "/")
+
+
+def test_cookieless_readers_get_post_pages_with_their_own_form_before_flask(
+    app, make_post, monkeypatch
+):
+    post_id = make_post("First visit")
+    url = permalink(app.test_client(), "First visit")
+    page(app.test_client(), url)  # stored
+    with monkeypatch.context() as patched:
+        patched.setattr(app, "full_dispatch_request", lambda: pytest.fail("Flask was entered"))
+        readers = [app.test_client(), app.test_client()]
+        responses = [reader.get(url) for reader in readers]
+        head = app.test_client().head(url)
+    forms = [dict(HIDDEN.findall(response.get_data(as_text=True))) for response in responses]
+    assert (
+        forms[0]["csrf_token"] != forms[1]["csrf_token"]
+        and forms[0]["issued"] != forms[1]["issued"]
+    )
+    for response in responses:
+        assert response.headers["Cache-Control"] == "private, no-cache"
+        assert "ETag" not in response.headers and "Content-Security-Policy" in response.headers
+        assert "HttpOnly" in response.headers["Set-Cookie"]
+    assert head.status_code == 200 and head.data == b""
+    for reader, form, name in zip(readers, forms, ("Una", "Vic"), strict=True):
+        sent = reader.post(f"/posts/{post_id}/comments", data={
+            **form, "comment": f"Hello from {name}.", "author": name,
+            "email": f"{name.lower()}@example.com"})  # fmt: skip
+        assert sent.status_code == 303, sent.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Comment.id))) == 2
+
+
+def test_a_form_from_the_wsgi_layer_without_its_cookie_is_refused(app, make_post):
+    post_id = make_post("Stolen form")
+    url = permalink(app.test_client(), "Stolen form")
+    page(app.test_client(), url)
+    form = dict(HIDDEN.findall(page(app.test_client(), url)))  # this reader's tokens...
+    response = app.test_client().post(f"/posts/{post_id}/comments", data={
+        **form, "comment": "Forged.", "author": "Mallory", "email": "m@example.com"})  # fmt: skip
+    assert response.status_code != 303  # ...are no good from another browser
+    assert "Your session expired" in response.get_data(as_text=True)
