@@ -18,6 +18,7 @@ The store is Flask-Caching's (``CACHE_TYPE``): a folder in instance/ by
 default, which every gunicorn worker shares; ``RedisCache`` in production.
 """
 
+import functools
 import hashlib
 import hmac
 import os
@@ -297,8 +298,12 @@ def csrf_token_for(session) -> str:
     config = current_app.config
     raw = hashlib.sha1(os.urandom(64), usedforsecurity=False).hexdigest()
     session[config.get("WTF_CSRF_FIELD_NAME", "csrf_token")] = raw
-    secret = config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
-    return URLSafeTimedSerializer(secret, salt="wtf-csrf-token").dumps(raw)
+    return csrf_serializer(config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key).dumps(raw)
+
+
+@functools.lru_cache(maxsize=8)
+def csrf_serializer(secret_key: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt="wtf-csrf-token")
 
 
 class CookielessPages:

@@ -1,3 +1,4 @@
+import functools
 import secrets
 from datetime import datetime
 
@@ -92,4 +93,10 @@ class ReaderCommentForm(CommentForm):
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="comment-form")
+    return _serializer_for(current_app.config["SECRET_KEY"])
+
+
+@functools.lru_cache(maxsize=8)
+def _serializer_for(secret_key: str) -> URLSafeTimedSerializer:
+    # Made once: building one costs as much as signing (every post page signs a stamp).
+    return URLSafeTimedSerializer(secret_key, salt="comment-form")
