@@ -20,6 +20,8 @@ from tests.databases import scratch_database
 
 TEST_PASSWORD = "correct horse battery staple"
 CSRF_INPUT = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
+# The comment form's per-reader hidden fields: the CSRF token and the signed stamp.
+FORM_TOKENS = re.compile(r'<input[^>]*name="(csrf_token|issued)"[^>]*value="([^"]*)"')
 
 
 def app_config(database_url: str, **overrides) -> dict:
@@ -74,6 +76,23 @@ def csrf_token(response) -> str:
     match = CSRF_INPUT.search(response.get_data(as_text=True))
     assert match, "no CSRF token in the page"
     return match.group(1)
+
+
+def form_tokens(html: str) -> dict[str, str]:
+    return dict(FORM_TOKENS.findall(html))
+
+
+def table_rows(app, skip=frozenset()) -> dict[str, list[tuple]]:
+    """Every row of every table (but ``skip``), in primary-key order: a snapshot to compare."""
+    with app.app_context():
+        return {
+            table.name: [
+                tuple(row)
+                for row in db.session.execute(sa.select(table).order_by(*table.primary_key.columns))
+            ]
+            for table in db.metadata.sorted_tables
+            if table.name not in skip
+        }
 
 
 def post_form(client, url: str, data: dict, **kwargs):

@@ -3,27 +3,18 @@
 import json
 
 import pytest
-import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from blog import create_app
 from blog.backup import SKIPPED_TABLES
 from blog.extensions import db
 from blog.models import Comment, CommentStatus, PostStatus, utcnow
-from tests.conftest import app_config
+from tests.conftest import app_config, table_rows
 from tests.databases import scratch_database
 
 
 def all_rows(app) -> dict[str, list[tuple]]:
-    with app.app_context():
-        return {
-            table.name: [
-                tuple(row)
-                for row in db.session.execute(sa.select(table).order_by(*table.primary_key.columns))
-            ]
-            for table in db.metadata.sorted_tables
-            if table.name not in SKIPPED_TABLES
-        }
+    return table_rows(app, skip=SKIPPED_TABLES)
 
 
 @pytest.fixture

@@ -34,7 +34,7 @@ from blog import create_app
 from blog.extensions import db
 from blog.models import Comment, Post, PostStatus, User, utcnow
 from tests import live_server as live
-from tests.conftest import app_config
+from tests.conftest import app_config, form_tokens
 from tests.databases import scratch_database
 
 pytestmark = pytest.mark.slow
@@ -56,7 +56,6 @@ FAULT_LOAD_DEADLINE = 40
 AFTER_FAULT = CLIENTS  # successes, at least, after the fault (after the reload: its end)
 MODULE_BUDGET = 135  # seconds for all the loads of the module together
 PAGE_ATTEMPTS = 3  # a reader may retry opening a page (a GET); never a submission
-HIDDEN = re.compile(r'<input[^>]*name="(csrf_token|issued)"[^>]*value="([^"]*)"')
 COMMENT_ANCHOR = re.compile(r"#comment-(\d+)$")
 # Non-ASCII in several scripts, and characters HTML and forms treat specially.
 UNICODE = "naïve café — Grüße, Ελληνικά, Кириллица, 日本語, emoji 🙂🚀, <b>&amp;</b> \"q\" 'a' +%20"
@@ -193,7 +192,7 @@ class Reader:
                 failures.append(f"reader {self.number}, attempt {attempt}: {error!r}")
                 time.sleep(0.2)
                 continue
-            hidden = dict(HIDDEN.findall(html))
+            hidden = form_tokens(html)
             if status == 200 and set(hidden) == {"csrf_token", "issued"}:
                 self.hidden = hidden
                 return True

@@ -15,7 +15,7 @@ from blog.extensions import db
 from blog.models import Comment, CommentStatus, Post, PostStatus, Tag, User
 from blog.wxr import importer
 from blog.wxr.importer import WXRError, import_file
-from tests.conftest import TEST_PASSWORD, post_form
+from tests.conftest import TEST_PASSWORD, post_form, table_rows
 from tests.live_server import ROOT
 from tests.test_xss import assert_inert_page, fragment_problems
 
@@ -331,24 +331,13 @@ def test_https_namespace_uris_are_read(app, runner):
 # --- idempotence and transactions ---------------------------------------------------------
 
 
-def all_rows(app) -> dict[str, list[tuple]]:
-    with app.app_context():
-        return {
-            table.name: [
-                tuple(row)
-                for row in db.session.execute(sa.select(table).order_by(*table.primary_key.columns))
-            ]
-            for table in db.metadata.sorted_tables
-        }
-
-
 def test_importing_twice_changes_nothing(app, runner, imported):
-    before = all_rows(app)
+    before = table_rows(app)
     again = import_wxr(runner)
     assert again.exit_code == 0, again.output
     assert "Nothing new" in again.output
     assert "Already imported, left as they are: 7 comments, 1 pages, 10 posts" in again.output
-    assert all_rows(app) == before
+    assert table_rows(app) == before
 
 
 def test_a_second_file_with_new_comments_adds_only_those(app, runner, imported, tmp_path):

@@ -151,16 +151,29 @@ def _comment(element: Element) -> Comment:
     )
 
 
+# An item's one-line fields: WXR element (local name) -> Item attribute.
+ITEM_TEXT_FIELDS = {
+    "link": "link",
+    "creator": "creator",
+    "post_date": "date",
+    "post_date_gmt": "date_gmt",
+    "post_modified": "modified",
+    "post_modified_gmt": "modified_gmt",
+    "comment_status": "comment_status",
+    "post_name": "name",
+    "status": "status",
+    "post_type": "post_type",
+}
+
+
 def _item(element: Element) -> Item:
     item = Item()
     for child in element:
         name, value = local(child), child.text or ""
         if name == "title":
             item.title = value
-        elif name == "link":
-            item.link = value.strip()
-        elif name == "creator":
-            item.creator = value.strip()
+        elif name in ITEM_TEXT_FIELDS:
+            setattr(item, ITEM_TEXT_FIELDS[name], value.strip())
         elif name == "encoded":
             # content:encoded and excerpt:encoded share a local name: tell them by namespace.
             if "excerpt" in str(child.tag):
@@ -169,22 +182,6 @@ def _item(element: Element) -> Item:
                 item.content = value
         elif name == "post_id":
             item.wp_id = _int(value, None)
-        elif name == "post_date":
-            item.date = value.strip()
-        elif name == "post_date_gmt":
-            item.date_gmt = value.strip()
-        elif name == "post_modified":
-            item.modified = value.strip()
-        elif name == "post_modified_gmt":
-            item.modified_gmt = value.strip()
-        elif name == "comment_status":
-            item.comment_status = value.strip()
-        elif name == "post_name":
-            item.name = value.strip()
-        elif name == "status":
-            item.status = value.strip()
-        elif name == "post_type":
-            item.post_type = value.strip()
         elif name == "post_password":
             item.password = value
         elif name == "post_parent":
