@@ -16,6 +16,13 @@ timeout = int(os.environ.get("BLOG_TIMEOUT", 30))
 accesslog = os.environ.get("BLOG_ACCESS_LOG", "-") or None
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn would take SCRIPT_NAME and PATH_INFO request headers, and the scheme
+# from X-Forwarded-Proto, from any client at those addresses (any local program,
+# or a proxy that passes them on): one such request could move every link of a
+# stored page. The blog reads forwarded headers itself, and only when told to
+# (BLOG_PROXY_FIX_HOPS, BLOG_HTTPS); an operator who needs gunicorn's can name them.
+forwarder_headers = os.environ.get("BLOG_FORWARDER_HEADERS", "")
+secure_scheme_headers = {}
 
 
 def on_starting(server) -> None:

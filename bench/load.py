@@ -257,6 +257,7 @@ def run(blog: SeededBlog, args, folder: Path) -> dict:
         "BLOG_SECRET_KEY": SECRET_KEY,
         "BLOG_INSTANCE_PATH": str(folder),
         "BLOG_PRODUCTION": "true",
+        "BLOG_TRUSTED_HOSTS": "127.0.0.1",
         "BLOG_COMMENT_RATE_LIMIT": "",
         "BLOG_COMMENT_MIN_SECONDS": "0",
         "BLOG_PREPARE_ON_START": "false",

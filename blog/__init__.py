@@ -25,6 +25,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     configure(app, test_config)
     register_extensions(app)
     register_blueprints(app)
+    register_middleware(app)
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
@@ -46,6 +47,7 @@ def configure(app: Flask, test_config: dict | None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"]
     )
     config.settle_secret_key(app.config, Path(app.instance_path))
+    config.settle_trusted_hosts(app.config)
     config.apply_https(app.config)
 
 
@@ -66,7 +68,7 @@ def register_blueprints(app: Flask) -> None:
     from blog.pagination import RowIdConverter
 
     app.url_map.converters["id"] = RowIdConverter
-    from blog import auth, caching, discovery, pagecache, security
+    from blog import auth, discovery, pagecache, security
     from blog.admin import bp as admin_bp
     from blog.comments.views import bp as comments_bp
     from blog.feeds import bp as feeds_bp
@@ -74,7 +76,6 @@ def register_blueprints(app: Flask) -> None:
 
     pagecache.init_app(app)  # first: it stores pages with the headers the others add
     security.init_app(app)
-    caching.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(posts_bp)
@@ -84,6 +85,26 @@ def register_blueprints(app: Flask) -> None:
     from blog import redirects  # old WordPress links: a 404 handler, registered last
 
     redirects.init_app(app)
+
+
+def register_middleware(app: Flask) -> None:
+    """WSGI layers around Flask, innermost first: each sees the environ the next one made.
+
+    The page cache's layer answers from the store with the address as the
+    proxies said it was; without PROXY_FIX_HOPS no forwarded header is believed.
+    """
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from blog import pagecache, security
+
+    if app.config["PAGE_CACHE"]:
+        app.wsgi_app = pagecache.CookielessPages(app, app.wsgi_app)
+    if app.config["HTTPS"]:
+        app.wsgi_app = security.served_over_https(app.wsgi_app)
+    if hops := app.config["PROXY_FIX_HOPS"]:
+        # Rate limits, login throttling and comment addresses then use the
+        # visitor's address; links use the forwarded host and prefix.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -1,5 +1,6 @@
 """Commands for the operator: ``flask --app blog <command>``."""
 
+import json
 import sys
 from pathlib import Path
 
@@ -8,7 +9,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from blog import backup
+from blog import backup, pagecache
 from blog.database import prepare_site
 from blog.extensions import db
 from blog.models import Comment, Post, User
@@ -23,6 +24,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(rerender_command)
     app.cli.add_command(export_command)
     app.cli.add_command(import_command)
+    app.cli.add_command(cache_stats_command)
     from blog import wxr  # import-wxr, export-wxr
 
     wxr.init_app(app)
@@ -121,3 +123,10 @@ def import_command(file: Path) -> None:
 
 def _summary(counts: dict[str, int]) -> str:
     return ", ".join(f"{count} {table}" for table, count in counts.items())
+
+
+@click.command("cache-stats")
+@with_appcontext
+def cache_stats_command() -> None:
+    """Print the page store's entries and bytes, and its bounds, as JSON."""
+    click.echo(json.dumps(pagecache.stats(current_app._get_current_object())))

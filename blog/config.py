@@ -42,11 +42,17 @@ DEFAULTS = {
     "REMEMBER_COOKIE_DURATION": 30 * 24 * 3600,
     # Speed: whole pages for anonymous readers, kept until what they show changes.
     "PAGE_CACHE": True,
-    # Shared by every gunicorn worker; "RedisCache" with CACHE_REDIS_URL in production.
-    "CACHE_TYPE": "FileSystemCache",
+    # Shared by every gunicorn worker: a SQLite file in instance/ ("DiskCache"), or
+    # "RedisCache" with CACHE_REDIS_URL in production.
+    "CACHE_TYPE": "DiskCache",
     "CACHE_DIR": "",  # default: instance/page-cache
-    "CACHE_DEFAULT_TIMEOUT": 3600,  # seconds; a page is also dropped as soon as it changes
-    "CACHE_THRESHOLD": 5000,  # entries kept by the filesystem and memory stores
+    "CACHE_MAX_BYTES": 256 * 1024 * 1024,  # DiskCache: the store's bound on disk...
+    "CACHE_MAX_ENTRIES": 100_000,  # ...and in entries
+    "CACHE_DEFAULT_TIMEOUT": 3600,  # seconds; a page is also made again as soon as it changes
+    "CACHE_THRESHOLD": 5000,  # entries kept by SimpleCache (one process, for tests)
+    # The hosts this blog answers to; any other Host gets a 400 (Flask's TRUSTED_HOSTS).
+    # A list, or names separated by commas in BLOG_TRUSTED_HOSTS.
+    "TRUSTED_HOSTS": None,
     # Plumbing.
     # True in gunicorn's workers (wsgi.py sets BLOG_SERVING): they never load the
     # migration tools, which only the command line and prepare_site need.
@@ -111,6 +117,22 @@ def settle_secret_key(config: dict, instance_path: Path) -> None:
             )
     if not key:
         config["SECRET_KEY"] = load_or_create_secret_key(instance_path / config["SECRET_KEY_FILE"])
+
+
+def settle_trusted_hosts(config: dict) -> None:
+    """TRUSTED_HOSTS as a list; production must name the blog's own host.
+
+    Without it, pages are rendered for any ``Host`` a client sends, and stored
+    only for this machine's own names (blog/pagecache/policy.py).
+    """
+    hosts = config["TRUSTED_HOSTS"]
+    if isinstance(hosts, str):
+        config["TRUSTED_HOSTS"] = [name.strip() for name in hosts.split(",") if name.strip()]
+    if config["PRODUCTION"] and not (config["TRUSTED_HOSTS"] or config["SERVER_NAME"]):
+        raise ConfigurationError(
+            "Production needs the blog's host name: set BLOG_TRUSTED_HOSTS "
+            "(e.g. blog.example.com) or BLOG_SERVER_NAME."
+        )
 
 
 def apply_https(config: dict) -> None:

@@ -2,10 +2,10 @@
 
 from collections.abc import Callable
 
-from flask import Flask, render_template
+from flask import Flask, Response, render_template
 from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from blog.extensions import csrf, db
 from blog.forms import CSRF_EXPIRED_MESSAGE
@@ -36,6 +36,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, csrf_error)
     app.register_error_handler(429, too_many_requests)
     app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(SecurityError, untrusted_host)
     app.register_error_handler(InternalServerError, server_error)
 
 
@@ -49,6 +50,12 @@ def http_error(error: HTTPException):
     custom = error.description != type(error).description
     message = error.description if custom else FRIENDLY_MESSAGES.get(error.code, error.description)
     return error_page(error.code, error.name, message)
+
+
+def untrusted_host(error: SecurityError):
+    """A Host outside TRUSTED_HOSTS: no URL can be built for it, so no page either."""
+    return Response("Bad Request: this site does not answer to that host name.\n", 400,
+                    mimetype="text/plain")  # fmt: skip
 
 
 def too_many_requests(error: HTTPException):

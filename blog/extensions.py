@@ -26,7 +26,7 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 csrf = CSRFProtect()
 login_manager = LoginManager()
-# The page cache's store: pages, fragments and the site's generation (blog/pagecache.py).
+# The page cache's store: pages, fragments and topic versions (blog/pagecache/).
 cache = Cache()
 # Limits are declared on the views that need them; storage comes from RATELIMIT_STORAGE_URI.
 limiter = Limiter(key_func=get_remote_address)

@@ -15,9 +15,9 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
 from sqlalchemy.orm import contains_eager, defer
 
-from blog import text
+from blog import pagecache, text
 from blog.extensions import db
-from blog.models import Comment, CommentStatus, Post, Tag, published_posts
+from blog.models import COMMENTS, Comment, CommentStatus, Post, Tag, discussion_of, published_posts
 from blog.posts.queries import with_listing_data
 from blog.posts.views import post_url
 
@@ -117,6 +117,7 @@ def post_comments(year: int, month: int, slug: str):
         abort(404)
     if url_for("feeds.post_comments", year=year, month=month, slug=slug) != post_feed_url(post):
         return redirect(post_feed_url(post), 301)
+    pagecache.depends_on(discussion_of(post.id))
     comments = db.session.scalars(
         without_private_details(sa.select(Comment))
         .where(Comment.post_id == post.id, Comment.status == CommentStatus.APPROVED)
@@ -137,6 +138,7 @@ def post_comments(year: int, month: int, slug: str):
 @bp.route("/comments/feed/")
 def comments():
     """The latest approved comments on published posts."""
+    pagecache.depends_on(COMMENTS)
     comments = db.session.scalars(
         without_private_details(sa.select(Comment))
         .join(Comment.post)

@@ -16,6 +16,32 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+# What readers see, named for the page cache (blog/pagecache/versions.py): a
+# change renews the topics it touches, and a stored page is good while the
+# topics it was made from are unchanged.
+SITE = "site"  # every reader's page: the posts, their tags and their authors' names
+COMMENTS = "comments"  # the comment feeds and the sidebar's recent comments
+# Tables whose bulk INSERT/UPDATE/DELETE (imports, bulk moderation) readers may see,
+# with what they renew: a bulk statement does not say which rows it touched.
+BULK_TOPICS = {
+    "posts": {SITE},
+    "tags": {SITE},
+    "post_tags": {SITE},
+    "users": {SITE, COMMENTS},
+    "comments": {SITE, COMMENTS},
+}
+
+
+def discussion_of(post_id: int) -> str:
+    """The topic of one post's comments: its page and its comment feed."""
+    return f"discussion:{post_id}"
+
+
+def _statuses(instance) -> set[str]:
+    """The status an object has now, and the one it had before this flush."""
+    return {instance.status, *sa.inspect(instance).attrs.status.history.deleted}
+
+
 class UTCDateTime(sa.TypeDecorator):
     """Aware UTC datetimes in Python, whatever the database stores.
 
@@ -81,6 +107,12 @@ class User(UserMixin, db.Model):
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"
 
+    def reader_topics(self, deleted: bool = False) -> set[str]:
+        """Readers see an author's name on their posts and comments."""
+        if deleted or sa.inspect(self).attrs.display_name.history.has_changes():
+            return {SITE, COMMENTS}
+        return set()
+
     def check_password(self, password: str) -> bool:
         return self.password_hash is not None and check_password_hash(self.password_hash, password)
 
@@ -109,6 +141,9 @@ class Tag(db.Model):
     posts: Mapped[list["Post"]] = relationship(
         secondary=post_tags, back_populates="tags", lazy="raise"
     )
+
+    def reader_topics(self, deleted: bool = False) -> set[str]:
+        return {SITE}
 
     def __repr__(self) -> str:
         return f"<Tag {self.slug}>"
@@ -172,6 +207,10 @@ class Post(db.Model):
     @property
     def display_date(self) -> datetime:
         return self.published_at or self.created_at
+
+    def reader_topics(self, deleted: bool = False) -> set[str]:
+        """A post that is or was published is on lists, feeds and its neighbours' pages."""
+        return {SITE} if PostStatus.PUBLISHED in _statuses(self) else set()
 
     def __repr__(self) -> str:
         return f"<Post {self.slug}>"
@@ -246,6 +285,12 @@ class Comment(db.Model):
     @property
     def is_by_post_author(self) -> bool:
         return self.user_id is not None
+
+    def reader_topics(self, deleted: bool = False) -> set[str]:
+        """A comment readers see (or saw) is on its post's page and in the comment feeds."""
+        if _statuses(self) & {CommentStatus.APPROVED, CommentStatus.REMOVED}:
+            return {discussion_of(self.post_id), COMMENTS}
+        return set()
 
     def __repr__(self) -> str:
         return f"<Comment {self.id} on post {self.post_id}>"

@@ -1,7 +1,6 @@
 """Response headers that make the browser a second wall behind the sanitizer."""
 
 from flask import Flask, Response, current_app, request
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' https: data:; object-src 'none'; "
@@ -14,12 +13,17 @@ PERMISSIONS_POLICY = (
 
 
 def init_app(app: Flask) -> None:
-    hops = app.config["PROXY_FIX_HOPS"]
-    if hops:
-        # Only then are X-Forwarded-For/-Proto/-Host believed: rate limits,
-        # login throttling and comment addresses use the real client address.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.after_request(add_security_headers)
+
+
+def served_over_https(wsgi_app):
+    """With HTTPS set, every request is an https one, whatever a client's headers say."""
+
+    def https_app(environ, start_response):
+        environ["wsgi.url_scheme"] = "https"
+        return wsgi_app(environ, start_response)
+
+    return https_app
 
 
 def add_security_headers(response: Response) -> Response:

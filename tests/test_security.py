@@ -105,7 +105,8 @@ def test_production_refuses_a_missing_or_development_key(database_url, tmp_path,
 
 
 def test_production_starts_with_a_real_key(database_url):
-    app = create_app(app_config(database_url, PRODUCTION=True, SECRET_KEY="x" * 64))
+    app = create_app(app_config(database_url, PRODUCTION=True, SECRET_KEY="x" * 64,
+                                TRUSTED_HOSTS=["blog.example"]))  # fmt: skip
     assert app.config["SECRET_KEY"] == "x" * 64
 
 

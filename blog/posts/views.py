@@ -8,7 +8,7 @@ from blog.comments.browser import own_comment_ids, saved_details
 from blog.comments.forms import CommentForm, ReaderCommentForm, new_stamp
 from blog.comments.moderation import comments_open
 from blog.extensions import db
-from blog.models import Comment, CommentStatus, Post, Tag
+from blog.models import COMMENTS, SITE, Comment, CommentStatus, Post, Tag, discussion_of
 from blog.pagination import page_arg, row_id
 from blog.posts import queries
 
@@ -17,10 +17,12 @@ bp = Blueprint("posts", __name__)
 
 @bp.app_context_processor
 def sidebar() -> dict:
-    """The sidebar of the reader's pages, rendered once for each version of the site."""
+    """The sidebar of the reader's pages: made once a version, spliced into stored pages."""
     if request.blueprint != "posts":
         return {}
-    return {"sidebar": pagecache.fragment("sidebar", render_sidebar)}
+    return {
+        "sidebar": pagecache.fragment("sidebar", render_sidebar, (SITE, COMMENTS), spliced=True)
+    }
 
 
 def render_sidebar() -> str:
@@ -105,6 +107,7 @@ def render_post_page(post: Post, form: CommentForm, status: int = 200):
     discussion = None
     reply_to = None
     if post.is_published:
+        pagecache.depends_on(discussion_of(post.id))
         discussion = threads.load_discussion(post.id, page_arg("cpage", None), own_comment_ids())
         reply_to = reply_target(post, form.parent_id.data)
         if reply_to is None:

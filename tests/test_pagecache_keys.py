@@ -1,0 +1,182 @@
+"""What a stranger can send never grows the store or changes what another reader gets."""
+
+import ast
+import http.client
+import re
+
+import pytest
+
+from blog import create_app, pagecache
+from blog.config import ConfigurationError
+from blog.extensions import db
+from blog.pagecache.policy import QUERY_PARAMETERS
+from tests import live_server as live
+from tests.conftest import app_config, permalink
+from tests.live_server import ROOT
+from tests.test_pagecache import comment_on, page, queries_for
+
+
+@pytest.fixture
+def disk_app(database_url, tmp_path):
+    """The app on the embedded default store, in a folder of its own."""
+    app = create_app(app_config(database_url, CACHE_TYPE="DiskCache", CACHE_DIR=str(tmp_path)))
+    yield app
+    with app.app_context():
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(table.delete())
+        db.session.commit()
+        db.engine.dispose()
+
+
+def stored_entries(app) -> int:
+    return pagecache.stats(app)["entries"]
+
+
+def test_junk_query_parameters_store_nothing_and_get_the_stored_page(disk_app, make_post):
+    make_post("Canonical")
+    reader = disk_app.test_client()
+    home = page(reader, "/")
+    entries = stored_entries(disk_app)
+    for number in range(200):
+        junk = f"/?utm_source={number}&fbclid=x{number}&made_up={number}"
+        assert page(reader, junk) == home
+    assert stored_entries(disk_app) == entries
+    assert queries_for(disk_app, reader, "/?utm_campaign=winter") == 0
+
+
+def test_the_parameters_pages_read_still_make_pages_of_their_own(app, make_post):
+    for number in range(12):
+        make_post(f"Post {number}")
+    reader = app.test_client()
+    assert "Post 0" not in page(reader, "/?page=1") and "Post 0" in page(reader, "/?page=2")
+    assert "Post 0" in page(reader, "/?utm_source=x&page=2")
+
+
+def test_a_thousand_made_up_hosts_store_nothing(disk_app, make_post):
+    make_post("Hosted")
+    reader = disk_app.test_client()
+    page(reader, "/")
+    entries = stored_entries(disk_app)
+    for number in range(1000):
+        response = reader.get("/", headers={"Host": f"junk{number}.example"})
+        assert response.status_code == 200
+        assert f"junk{number}.example" in response.get_data(as_text=True)  # its own page
+    for host in ("LOCALHOST", "localhost:1", "localhost:65535"):
+        reader.get("/", headers={"Host": host})
+    assert stored_entries(disk_app) == entries
+
+
+def test_an_untrusted_host_is_a_400_before_anything_is_rendered(database_url, make_post):
+    make_post("Trusted")
+    app = create_app(app_config(database_url, TRUSTED_HOSTS=["blog.example", "localhost"]))
+    reader = app.test_client()
+    assert reader.get("/", headers={"Host": "blog.example"}).status_code == 200
+    refused = reader.get("/", headers={"Host": "evil.example"})
+    assert refused.status_code == 400
+    assert "evil.example" not in refused.get_data(as_text=True)
+
+
+def test_trusted_hosts_from_the_environment_are_a_list(monkeypatch, tmp_path):
+    monkeypatch.setenv("BLOG_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("BLOG_TRUSTED_HOSTS", "blog.example, www.blog.example")
+    assert create_app().config["TRUSTED_HOSTS"] == ["blog.example", "www.blog.example"]
+
+
+def test_production_refuses_to_start_without_its_host_name(monkeypatch, tmp_path):
+    monkeypatch.setenv("BLOG_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("BLOG_PRODUCTION", "true")
+    monkeypatch.setenv("BLOG_SECRET_KEY", "a long and random production key")
+    with pytest.raises(ConfigurationError, match="TRUSTED_HOSTS"):
+        create_app()
+    monkeypatch.setenv("BLOG_TRUSTED_HOSTS", "blog.example")
+    assert create_app().config["TRUSTED_HOSTS"] == ["blog.example"]
+
+
+def test_a_new_comment_leaves_other_pages_stored(app, make_post):
+    """Narrow invalidation: the home page and other posts are not made again."""
+    talk = make_post("Talk")
+    make_post("Quiet")
+    reader = app.test_client()
+    talk_url, quiet_url = permalink(reader, "Talk"), permalink(reader, "Quiet")
+    for url in ("/", talk_url, quiet_url):
+        page(reader, url)
+    comment_on(app, talk, name="Nina")
+    assert "Words by Nina." in page(reader, talk_url)
+    home, quiet = page(reader, "/"), page(reader, quiet_url)
+    assert "Nina" in home and "Nina" in quiet  # the sidebar's recent comments...
+    statements = queries_for(app, reader, "/") + queries_for(app, reader, quiet_url)
+    assert statements == 0  # ...spliced into pages that were not made again
+
+
+def test_cached_views_read_only_the_parameters_in_the_key():
+    """A view reading a parameter left out of the key would be served another's page."""
+    read = set()
+    for name in ("posts/views.py", "feeds.py", "discovery.py", "redirects.py", "pagination.py"):
+        tree = ast.parse((ROOT / "blog" / name).read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant):
+                function = ast.unparse(node.func)
+                if function in ("request.args.get", "page_arg"):
+                    read.add(node.args[0].value)
+            if isinstance(node, ast.Subscript) and ast.unparse(node.value) == "request.args":
+                read.add(node.slice.value)
+    assert "page" in QUERY_PARAMETERS and read <= QUERY_PARAMETERS, read - QUERY_PARAMETERS
+    sources = "".join((ROOT / "blog" / name).read_text() for name in ("posts/views.py", "feeds.py"))
+    assert not re.search(r"request\.(args|url|full_path|query_string)\b(?!\.get|\[)", sources)
+
+
+# --- Under gunicorn: headers a stranger sends ------------------------------------
+
+ADDRESS_HEADERS = {
+    "SCRIPT_NAME": "//evil.example",
+    "X-Forwarded-Host": "evil.example",
+    "X-Forwarded-Prefix": "//evil.example",
+    "X-Forwarded-Proto": "https",
+    "Forwarded": "host=evil.example;proto=https",
+}
+
+
+def fetch(server: str, path: str, headers: dict | None = None) -> tuple[int, str]:
+    host, port = server.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    try:
+        connection.request("GET", path, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, response.read().decode()
+    finally:
+        connection.close()
+
+
+@pytest.fixture(scope="module")
+def blog_with_a_post(live_server):
+    env = live_server.env
+    live.flask(env, "shell", stdin=(
+        "from blog.models import Post, User, PostStatus, utcnow\n"
+        "from blog.extensions import db\n"
+        "from datetime import timedelta\n"
+        "import sqlalchemy as sa\n"
+        "author = db.session.scalar(sa.select(User))\n"
+        "db.session.add(Post(title='Headers', slug='headers', body='Text.', author_id=author.id,"
+        " status=PostStatus.PUBLISHED, published_at=utcnow() - timedelta(minutes=1)))\n"
+        "db.session.commit()\n"))  # fmt: skip
+    return live_server
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("header", ADDRESS_HEADERS)
+def test_address_headers_never_change_another_readers_page(blog_with_a_post, header):
+    server = blog_with_a_post.url
+    _, home = fetch(server, "/")
+    post_path = re.search(r'href="(/\d{4}/\d{2}/headers/)"', home).group(1)
+    paths = ("/", post_path, "/feed/", "/sitemap.xml", "/tag/nothing/")
+    # A new version of the site, then the stranger's requests come first.
+    live.flask(blog_with_a_post.env, "shell", stdin=(
+        "from blog.models import Post\nfrom blog.extensions import db\nimport sqlalchemy as sa\n"
+        "post = db.session.scalar(sa.select(Post).where(Post.slug == 'headers'))\n"
+        f"post.body = 'Text {header}.'\ndb.session.commit()\n"))  # fmt: skip
+    for path in paths:
+        fetch(server, path, {header: ADDRESS_HEADERS[header]})
+    for path in paths:
+        _, body = fetch(server, path)
+        assert "evil.example" not in body and "https://" not in body, (header, path)
+    assert f"Text {header}." in fetch(server, post_path)[1]
