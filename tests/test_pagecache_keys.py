@@ -2,9 +2,12 @@
 
 import ast
 import http.client
+import json
 import re
+import uuid
 
 import pytest
+import redis
 
 from blog import create_app, pagecache
 from blog.config import ConfigurationError
@@ -180,3 +183,58 @@ def test_address_headers_never_change_another_readers_page(blog_with_a_post, hea
         _, body = fetch(server, path)
         assert "evil.example" not in body and "https://" not in body, (header, path)
     assert f"Text {header}." in fetch(server, post_path)[1]
+
+
+def test_responses_say_whether_they_came_from_the_store(app, make_post):
+    make_post("Counted")
+    reader = app.test_client()
+    assert reader.get("/").headers["X-Cache"] == "MISS"
+    assert reader.get("/").headers["X-Cache"] == "HIT"  # from the Flask hooks (a session)...
+    assert app.test_client().get("/").headers["X-Cache"] == "HIT"  # ...and before Flask
+    assert "X-Cache" not in reader.get("/login").headers  # never cached
+
+
+def test_cache_stats_reports_the_store_and_its_bounds(disk_app, make_post):
+    make_post("Stats")
+    disk_app.test_client().get("/")
+    result = disk_app.test_cli_runner().invoke(args=["cache-stats"])
+    stats = json.loads(result.output)
+    assert stats["entries"] == 2  # the home page and its sidebar
+    assert stats["max_bytes"] == 256 * 1024 * 1024 and 0 < stats["bytes"] < stats["max_bytes"]
+
+
+def test_on_redis_pages_expire_and_versions_never_do(database_url, make_post):
+    prefix = f"test-{uuid.uuid4().hex}:"
+    app = create_app(app_config(database_url, CACHE_TYPE="RedisCache",
+                                CACHE_REDIS_URL="redis://127.0.0.1:6379/0",
+                                CACHE_KEY_PREFIX=prefix))  # fmt: skip
+    make_post("Redis")
+    client = redis.Redis.from_url("redis://127.0.0.1:6379/0")
+    try:
+        reader = app.test_client()
+        page(reader, "/")
+        assert reader.get("/").headers["X-Cache"] == "HIT"
+        keys = {key.decode().removeprefix(prefix): client.ttl(key)
+                for key in client.scan_iter(match=f"{prefix}*")}  # fmt: skip
+        assert keys["version:site"] == -1  # no expiry: never evicted under volatile-lru
+        pages = [ttl for key, ttl in keys.items() if not key.startswith("version:")]
+        assert pages and all(0 < ttl <= 3600 for ttl in pages)
+    finally:
+        for key in client.scan_iter(match=f"{prefix}*"):
+            client.delete(key)
+
+
+def test_behind_a_proxy_a_forwarded_host_gets_its_own_page_and_stores_nothing(
+    database_url, tmp_path, make_post
+):
+    app = create_app(app_config(database_url, PROXY_FIX_HOPS=1, CACHE_TYPE="DiskCache",
+                                CACHE_DIR=str(tmp_path)))  # fmt: skip
+    make_post("Proxied")
+    page(app.test_client(), "/feed/")
+    entries = stored_entries(app)
+    forged = {"X-Forwarded-Host": "evil.example", "X-Forwarded-Prefix": "/evil"}
+    for url in ("/", "/feed/", "/sitemap.xml"):
+        app.test_client().get(url, headers=forged)
+    assert stored_entries(app) == entries
+    for url in ("/", "/feed/", "/sitemap.xml"):
+        assert "evil" not in page(app.test_client(), url), url

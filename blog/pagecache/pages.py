@@ -14,7 +14,7 @@ import hmac
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from flask import Response, current_app, g, request, session
+from flask import Response, current_app, g, request
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
@@ -186,9 +186,9 @@ def store_page(response: Response) -> Response:
 def add_validators(response: Response) -> Response:
     """HTTP caching: who may keep a copy, and 304s for revalidations that find no change.
 
-    A page shown to a browser that has a session (a form token, a logged-in
-    author, a reader's own held comment) or that sets a cookie is private to
-    that browser; anything else may be kept by shared caches for a few minutes.
+    A page for a browser with a session (a form token, a logged-in author, a
+    reader's own held comment) is private to it; anything else may be kept by
+    shared caches for a few minutes.
     """
     if (
         request.method not in ("GET", "HEAD")
@@ -198,7 +198,7 @@ def add_validators(response: Response) -> Response:
     ):
         return response
     if "Cache-Control" not in response.headers:
-        if session or session.modified or "Set-Cookie" in response.headers:
+        if policy().is_private(response):
             response.headers["Cache-Control"] = "private, no-cache"
         else:
             response.headers["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"

@@ -86,6 +86,14 @@ class Policy:
             and not self.is_personal()
         )
 
+    def is_private(self, response) -> bool:
+        """Whether a response is for this browser alone (shared caches must not keep it).
+
+        Not the same as personal: a stored page with a reader's own form token
+        is served from the store, but only this reader may keep it.
+        """
+        return bool(session or session.modified or "Set-Cookie" in response.headers)
+
     # Keys -------------------------------------------------------------------
 
     def page_key(self, environ: dict) -> str:
