@@ -54,8 +54,12 @@ def database_url(tmp_path_factory):
 def app(database_url):
     app = create_app(app_config(database_url))
     yield app
+    empty_database(app)
+
+
+def empty_database(app) -> None:
+    """Empty every table, children first, so the next test starts from nothing."""
     with app.app_context():
-        # Empty every table, children first, so each test starts from nothing.
         for table in reversed(db.metadata.sorted_tables):
             db.session.execute(table.delete())
         db.session.commit()

