@@ -32,7 +32,7 @@ DEFAULTS = {
     "COMMENT_THREADS_PER_PAGE": 50,
     "COMMENT_DEFAULT_PAGE": "newest",  # or "oldest": which page of a long discussion opens first
     "COMMENT_COOKIE_DAYS": 365,
-    "RATELIMIT_STORAGE_URI": "memory://",
+    # RATELIMIT_STORAGE_URI: by default instance/ratelimit (see ratelimit_storage_uri).
     "RATELIMIT_HEADERS_ENABLED": True,
     # The author's account.
     "LOGIN_MAX_FAILURES": 5,  # per username, and per address, within the window
@@ -75,6 +75,14 @@ def database_url_from_env(instance_path: str) -> str:
     if not url:
         return "sqlite:///" + str(Path(instance_path) / "blog.sqlite3")
     return normalize_database_url(url)
+
+
+def ratelimit_storage_uri(instance_path: str) -> str:
+    """The limiter's counters, one folder for every worker: exact limits on one machine.
+
+    ``redis://…`` instead when several machines serve the blog.
+    """
+    return "diskcache://" + str(Path(instance_path) / "ratelimit")
 
 
 def normalize_database_url(url: str) -> str:

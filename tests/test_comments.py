@@ -1,11 +1,13 @@
 """Readers commenting: the form, validation, the rules, threads and privacy."""
 
 import re
+import time
 import uuid
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from limits.errors import ConfigurationError
 
 from blog import create_app
 from blog.comments import forms as comment_forms
@@ -231,6 +233,24 @@ def test_rate_limit_in_redis(database_url, post):
     assert submit(first.test_client(), post, **reader()).status_code == 303
     response = submit(second.test_client(), post, **reader(comment="again"))
     assert response.status_code == 429
+
+
+def test_rate_limit_in_a_diskcache_folder_is_shared_and_expires(database_url, post, tmp_path):
+    config = app_config(
+        database_url,
+        COMMENT_RATE_LIMIT="1 per 2 seconds",
+        RATELIMIT_STORAGE_URI=f"diskcache://{tmp_path / 'ratelimit'}",
+    )
+    first, second = create_app(config), create_app(config)  # e.g. two gunicorn workers
+    assert submit(first.test_client(), post, **reader()).status_code == 303
+    assert submit(second.test_client(), post, **reader(comment="again")).status_code == 429
+    time.sleep(2.1)
+    assert submit(second.test_client(), post, **reader(comment="later")).status_code == 303
+
+
+def test_a_diskcache_storage_needs_a_folder(database_url):
+    with pytest.raises(ConfigurationError, match="give a folder"):
+        create_app(app_config(database_url, RATELIMIT_STORAGE_URI="diskcache://ratelimit"))
 
 
 def test_closed_comments(app, client, make_post):
