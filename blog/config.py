@@ -35,7 +35,9 @@ DEFAULTS = {
     # RATELIMIT_STORAGE_URI: by default instance/ratelimit (see ratelimit_storage_uri).
     "RATELIMIT_HEADERS_ENABLED": True,
     # The author's account.
-    "LOGIN_MAX_FAILURES": 5,  # per username, and per address, within the window
+    # Per address within the window; once a username has had this many, an
+    # address that failed for it gets no more (blog/auth.py: too_many_attempts).
+    "LOGIN_MAX_FAILURES": 5,
     "LOGIN_FAILURE_WINDOW_MINUTES": 15,
     "SESSION_IDLE_MINUTES": 120,  # logged out after this long without a request
     "SESSION_MAX_HOURS": 24 * 7,  # and after this long in any case (remember-me aside)
