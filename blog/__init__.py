@@ -36,6 +36,7 @@ def configure(app: Flask, test_config: dict | None) -> None:
     """Defaults, then instance/config.py, then BLOG_* variables (or the test config)."""
     app.config.from_mapping(config.DEFAULTS)
     app.config["SQLALCHEMY_DATABASE_URI"] = config.database_url_from_env(app.instance_path)
+    app.config["RATELIMIT_STORAGE_URI"] = config.ratelimit_storage_uri(app.instance_path)
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
         app.config.from_prefixed_env("BLOG")
@@ -52,8 +53,8 @@ def configure(app: Flask, test_config: dict | None) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from blog import database
-    from blog.extensions import csrf, db, limiter, login_manager
+    from blog import database, ratelimit
+    from blog.extensions import csrf, db, login_manager
 
     db.init_app(app)
     database.configure_engines(app)
@@ -61,7 +62,7 @@ def register_extensions(app: Flask) -> None:
         database.register_migrations(app)
     csrf.init_app(app)
     login_manager.init_app(app)
-    limiter.init_app(app)
+    ratelimit.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

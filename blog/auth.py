@@ -103,28 +103,53 @@ def client_address() -> str:
     return (request.remote_addr or "")[:45]
 
 
-def recent_failures(username: str, address: str) -> bool:
-    """Whether this username, or this address, has used up its failed attempts."""
+def begin_attempt(username: str, address: str) -> LoginAttempt | None:
+    """Record this attempt before its password is checked; None if it is one too many.
+
+    Recorded and committed first, then counted with the others: of many
+    attempts at once, at most LOGIN_MAX_FAILURES get as far as a password.
+    """
+    attempt = LoginAttempt(username=username, address=address, created_at=utcnow())
+    db.session.add(attempt)
+    db.session.commit()
+    if too_many_attempts(username, address):
+        db.session.delete(attempt)  # refused before any check: not a failure
+        db.session.commit()
+        return None
+    return attempt
+
+
+def too_many_attempts(username: str, address: str) -> bool:
+    """Whether the attempts in the window, this one included, go over the limit.
+
+    One address gets LOGIN_MAX_FAILURES, whatever usernames it tries. Once a
+    username has had that many from anywhere, an address that already failed
+    for it gets no more, so many addresses guessing share one budget; an
+    address that has not failed for it (the author's own) is never refused.
+    """
     config = current_app.config
     since = utcnow() - timedelta(minutes=config["LOGIN_FAILURE_WINDOW_MINUTES"])
     limit = config["LOGIN_MAX_FAILURES"]
+    from_address = LoginAttempt.address == address
+    for_username = LoginAttempt.username == username
+    by_address, by_username, by_both = db.session.execute(
+        sa.select(
+            sa.func.count().filter(from_address),
+            sa.func.count().filter(for_username),
+            sa.func.count().filter(from_address & for_username),
+        ).where(LoginAttempt.created_at > since, from_address | for_username)
+    ).one()
+    return by_address > limit or (by_username > limit and by_both > 1)
 
-    def failures(column, value) -> int:
-        return db.session.scalar(
-            sa.select(sa.func.count(LoginAttempt.id)).where(
-                column == value, LoginAttempt.created_at > since
-            )
-        )
 
-    return failures(LoginAttempt.username, username) >= limit or (
-        failures(LoginAttempt.address, address) >= limit
-    )
-
-
-def record_failure(username: str, address: str) -> None:
-    window = timedelta(minutes=current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"])
-    db.session.execute(sa.delete(LoginAttempt).where(LoginAttempt.created_at < utcnow() - window))
-    db.session.add(LoginAttempt(username=username, address=address))
+def end_attempt(attempt: LoginAttempt, succeeded: bool) -> None:
+    """A success is no failure: forget it. A failure stays for the window."""
+    if succeeded:
+        db.session.delete(attempt)
+    else:
+        window = timedelta(minutes=current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"])
+        expired = LoginAttempt.created_at < utcnow() - window
+        db.session.execute(sa.delete(LoginAttempt).where(expired))
     db.session.commit()
 
 
@@ -144,15 +169,15 @@ def login():
         return redirect(next_url)
     form = LoginForm()
     if form.validate_on_submit():
-        username, address = form.username.data, client_address()
-        if recent_failures(username, address):
+        attempt = begin_attempt(form.username.data, client_address())
+        if attempt is None:
             minutes = current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"]
             abort(429, TOO_MANY_FAILURES.format(minutes=minutes))
-        user = authenticate(username, form.password.data)
+        user = authenticate(form.username.data, form.password.data)
+        end_attempt(attempt, succeeded=user is not None)
         if user is not None:
             start_session(user, form.remember_me.data)
             return redirect(next_url)
-        record_failure(username, address)
         form.form_errors.append(LOGIN_FAILED)
     return render_template("auth/login.html", form=form)
 

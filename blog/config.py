@@ -32,10 +32,12 @@ DEFAULTS = {
     "COMMENT_THREADS_PER_PAGE": 50,
     "COMMENT_DEFAULT_PAGE": "newest",  # or "oldest": which page of a long discussion opens first
     "COMMENT_COOKIE_DAYS": 365,
-    "RATELIMIT_STORAGE_URI": "memory://",
+    # RATELIMIT_STORAGE_URI: by default instance/ratelimit (see ratelimit_storage_uri).
     "RATELIMIT_HEADERS_ENABLED": True,
     # The author's account.
-    "LOGIN_MAX_FAILURES": 5,  # per username, and per address, within the window
+    # Per address within the window; once a username has had this many, an
+    # address that failed for it gets no more (blog/auth.py: too_many_attempts).
+    "LOGIN_MAX_FAILURES": 5,
     "LOGIN_FAILURE_WINDOW_MINUTES": 15,
     "SESSION_IDLE_MINUTES": 120,  # logged out after this long without a request
     "SESSION_MAX_HOURS": 24 * 7,  # and after this long in any case (remember-me aside)
@@ -81,6 +83,14 @@ def database_url_from_env(instance_path: str) -> str:
     if not url:
         return "sqlite:///" + str(Path(instance_path) / "blog.sqlite3")
     return normalize_database_url(url)
+
+
+def ratelimit_storage_uri(instance_path: str) -> str:
+    """The limiter's counters, one folder for every worker: exact limits on one machine.
+
+    ``redis://…`` instead when several machines serve the blog.
+    """
+    return "diskcache://" + str(Path(instance_path) / "ratelimit")
 
 
 def normalize_database_url(url: str) -> str:

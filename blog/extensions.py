@@ -28,5 +28,6 @@ csrf = CSRFProtect()
 login_manager = LoginManager()
 # The page cache's store: pages, fragments and topic versions (blog/pagecache/).
 cache = Cache()
-# Limits are declared on the views that need them; storage comes from RATELIMIT_STORAGE_URI.
+# Limits are declared on the views that need them; storage comes from
+# RATELIMIT_STORAGE_URI (blog/ratelimit.py binds it).
 limiter = Limiter(key_func=get_remote_address)

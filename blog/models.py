@@ -121,7 +121,8 @@ class User(UserMixin, db.Model):
 
 
 class LoginAttempt(db.Model):
-    """A failed login, kept for the throttling window."""
+    """A login attempt: recorded before its password is checked, kept for the
+    throttling window unless it succeeds (blog/auth.py)."""
 
     __tablename__ = "login_attempts"
 

@@ -35,6 +35,7 @@ def app_config(database_url: str, **overrides) -> dict:
         "COMMENT_RATE_LIMIT": "",
         # A store of its own for each test's app (production shares a folder or Redis).
         "CACHE_TYPE": "SimpleCache",
+        "RATELIMIT_STORAGE_URI": "memory://",
         **overrides,
     }
 

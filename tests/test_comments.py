@@ -1,18 +1,21 @@
 """Readers commenting: the form, validation, the rules, threads and privacy."""
 
+import itertools
 import re
+import time
 import uuid
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from limits.errors import ConfigurationError
 
 from blog import create_app
 from blog.comments import forms as comment_forms
 from blog.comments import views as comment_views
 from blog.extensions import db
 from blog.models import Comment, CommentStatus, PostStatus, utcnow
-from tests.conftest import app_config, permalink
+from tests.conftest import app_config, csrf_token, permalink
 
 HIDDEN = re.compile(r'<input[^>]*name="(csrf_token|issued|parent_id)"[^>]*value="([^"]*)"')
 
@@ -233,6 +236,24 @@ def test_rate_limit_in_redis(database_url, post):
     assert response.status_code == 429
 
 
+def test_rate_limit_in_a_diskcache_folder_is_shared_and_expires(database_url, post, tmp_path):
+    config = app_config(
+        database_url,
+        COMMENT_RATE_LIMIT="1 per 2 seconds",
+        RATELIMIT_STORAGE_URI=f"diskcache://{tmp_path / 'ratelimit'}",
+    )
+    first, second = create_app(config), create_app(config)  # e.g. two gunicorn workers
+    assert submit(first.test_client(), post, **reader()).status_code == 303
+    assert submit(second.test_client(), post, **reader(comment="again")).status_code == 429
+    time.sleep(2.1)
+    assert submit(second.test_client(), post, **reader(comment="later")).status_code == 303
+
+
+def test_a_diskcache_storage_needs_a_folder(database_url):
+    with pytest.raises(ConfigurationError, match="give a folder"):
+        create_app(app_config(database_url, RATELIMIT_STORAGE_URI="diskcache://ratelimit"))
+
+
 def test_closed_comments(app, client, make_post):
     post_id = make_post("Closed", slug="closed", allow_comments=False)
     url = permalink(client, "Closed")
@@ -292,6 +313,16 @@ def test_reply_to_a_comment_of_another_post_or_a_held_one_is_refused(app, client
     assert len(stored(app)) == 2
 
 
+def nesting(html: str) -> int:
+    """How deep the comment lists of a post page nest."""
+    section = html[html.index('<ol class="comment-list">') :]
+    depth = deepest = 0
+    for tag in re.findall(r"<ol class=\"(?:comment-list|children)\">|</ol>", section):
+        depth = depth + 1 if tag.startswith("<ol") else depth - 1
+        deepest = max(deepest, depth)
+    return deepest
+
+
 def test_replies_nest_up_to_the_maximum_depth(app, client, post):
     app.config["COMMENT_MAX_DEPTH"] = 3
     app.config["COMMENT_HOLD_FIRST"] = False
@@ -300,14 +331,82 @@ def test_replies_nest_up_to_the_maximum_depth(app, client, post):
         submit(client, post, **reader(comment=f"level {depth}"), parent_id=parent_id)
         parent_id = stored(app)[-1].id
     html = client.get(post[1]).get_data(as_text=True)
-    section = html[html.index('<ol class="comment-list">') :]
-    depth = max_depth = 0
-    for tag in re.findall(r"<ol class=\"(?:comment-list|children)\">|</ol>", section):
-        depth = depth + 1 if tag.startswith("<ol") else depth - 1
-        max_depth = max(max_depth, depth)
-    assert max_depth == 3
+    assert nesting(html) == 3
     assert all(f"level {n}" in html for n in range(1, 6))
     assert html.index("level 4") < html.index("level 5")
+
+
+CHAIN = 1_100  # replies to replies: deeper than Python's recursion limit
+
+
+def reply_chain(app, post_id: int, length: int = CHAIN) -> list[int]:
+    """Approved comments, each a reply to the one before; their ids, top first."""
+    base = {"post_id": post_id, "author_name": "Chatty", "status": CommentStatus.APPROVED}
+    start = utcnow() - timedelta(minutes=length)
+    rows = [{**base, "body": f"Reply {n}", "body_html": f"<p>Reply {n}</p>",
+             "created_at": start + timedelta(minutes=n)} for n in range(length)]  # fmt: skip
+    with app.app_context():
+        insert = sa.insert(Comment).returning(Comment.id, sort_by_parameter_order=True)
+        ids = list(db.session.scalars(insert, rows))
+        links = [{"id": id_, "parent_id": parent, "root_id": ids[0]}
+                 for parent, id_ in itertools.pairwise(ids)]  # fmt: skip
+        db.session.execute(sa.update(Comment), links)
+        db.session.commit()
+    return ids
+
+
+def comment_anchors(html: str) -> list[int]:
+    return [int(number) for number in re.findall(r'<article id="comment-(\d+)"', html)]
+
+
+def admin_rows(client) -> set[int]:
+    """The comment ids on every page of the Approved tab (a 404 after the last)."""
+    ids: set[int] = set()
+    for page in itertools.count(1):
+        response = client.get(f"/admin/comments?status=approved&page={page}")
+        if response.status_code == 404:
+            return ids
+        assert response.status_code == 200
+        ids |= {int(n) for n in re.findall(r'<tr id="row-(\d+)"', response.get_data(as_text=True))}
+
+
+def test_a_reply_chain_deeper_than_the_stack_renders_for_readers_and_the_author(
+    app, client, post, auth
+):
+    ids = reply_chain(app, post[0])
+    reader_page = app.test_client().get(post[1])
+    assert reader_page.status_code == 200
+    assert comment_anchors(reader_page.get_data(as_text=True)) == ids
+    deepest = app.test_client().get(f"/comments/{ids[-1]}/", follow_redirects=True)
+    assert deepest.status_code == 200 and f'id="comment-{ids[-1]}"' in deepest.get_data(True)
+    auth.login()
+    author_page = client.get(post[1])
+    assert author_page.status_code == 200
+    assert comment_anchors(author_page.get_data(as_text=True)) == ids
+    assert admin_rows(client) == set(ids)
+    assert client.get(f"/comments/{ids[-1]}/", follow_redirects=True).status_code == 200
+
+
+def test_nesting_stops_at_ten_whatever_the_setting(app, post):
+    ids = reply_chain(app, post[0])
+    app.config["COMMENT_MAX_DEPTH"] = 1_000_000
+    response = app.test_client().get(post[1])
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert nesting(html) == 10 and comment_anchors(html) == ids
+
+
+def test_deleting_inside_a_deep_chain_leaves_placeholders(app, client, post, auth):
+    ids = reply_chain(app, post[0])
+    auth.login()
+    token = csrf_token(client.get("/admin/comments"))
+    for comment_id in (ids[0], ids[CHAIN // 2], ids[-1]):
+        for action in ("trash", "delete"):
+            url = f"/admin/comments/{comment_id}/{action}"
+            assert client.post(url, data={"csrf_token": token}).status_code == 302
+    html = app.test_client().get(post[1]).get_data(as_text=True)
+    assert comment_anchors(html) == ids[:-1]  # the last had no replies: gone for good
+    assert html.count("This comment was removed.") == 2
 
 
 def test_logged_in_author_comments_as_themselves(app, client, post, auth):

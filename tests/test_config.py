@@ -52,6 +52,14 @@ def test_defaults(instance, monkeypatch):
     assert app.instance_path == str(instance)
 
 
+def test_rate_limits_count_in_the_instance_folder_by_default(instance, monkeypatch):
+    monkeypatch.setenv("BLOG_SECRET_KEY", "from the environment")
+    app = production_app()
+    assert app.config["RATELIMIT_STORAGE_URI"] == f"diskcache://{instance / 'ratelimit'}"
+    monkeypatch.setenv("BLOG_RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379")
+    assert production_app().config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379"
+
+
 def test_instance_config_file_overrides_defaults(instance, monkeypatch):
     monkeypatch.setenv("BLOG_SECRET_KEY", "from the environment")
     (instance / "config.py").write_text(

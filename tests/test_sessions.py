@@ -122,6 +122,59 @@ def test_other_peoples_failures_never_slow_a_login(app, client, author):
     assert response.status_code == 302
 
 
+WRONG_PASSWORD = "wrong password"
+
+
+def attempt_from(client, address: str, username="author", password=WRONG_PASSWORD, **headers):
+    """A login POST from ``address`` (REMOTE_ADDR, as gunicorn sets it) with its own token."""
+    token = csrf_token(client.get("/login", environ_base={"REMOTE_ADDR": address}))
+    return client.post(
+        "/login",
+        data={"csrf_token": token, "username": username, "password": password},
+        environ_base={"REMOTE_ADDR": address},
+        headers=headers,
+    )
+
+
+def test_the_author_logs_in_from_one_address_after_a_strangers_many_wrong_passwords(app, author):
+    stranger = app.test_client()
+    statuses = [attempt_from(stranger, "203.0.113.9").status_code for _ in range(20)]
+    assert statuses == [200] * 5 + [429] * 15
+    response = attempt_from(app.test_client(), "198.51.100.7", password=TEST_PASSWORD)
+    assert response.status_code == 302 and response.location == "/admin/"
+
+
+def test_addresses_that_failed_for_a_username_under_attack_get_no_more(app, client, author):
+    for number in range(5):
+        assert attempt_from(client, f"203.0.113.{number}").status_code == 200
+    assert attempt_from(client, "203.0.113.50").status_code == 200  # a first try is checked
+    assert attempt_from(client, "203.0.113.50").status_code == 429
+    assert attempt_from(client, "203.0.113.51", username="editor").status_code == 200
+    assert attempt_from(client, "198.51.100.7", password=TEST_PASSWORD).status_code == 302
+
+
+def test_rotating_x_forwarded_for_does_not_dodge_the_address_limit(app, client, author):
+    assert app.config["PROXY_FIX_HOPS"] == 0  # reached directly: the headers are not believed
+    for number in range(5):
+        response = attempt_from(client, "203.0.113.9", **{"X-Forwarded-For": f"10.0.0.{number}"})
+        assert response.status_code == 200
+    response = attempt_from(client, "203.0.113.9", **{"X-Forwarded-For": "10.0.0.99"})
+    assert response.status_code == 429
+    with app.app_context():
+        addresses = set(db.session.scalars(sa.select(LoginAttempt.address)))
+    assert addresses == {"203.0.113.9"}
+
+
+def test_a_successful_login_is_not_counted_as_a_failure(app, client, auth):
+    for _ in range(4):
+        auth.login(password="wrong password")
+    for _ in range(3):
+        assert auth.login().status_code == 302
+        auth.logout()
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(LoginAttempt.id))) == 4
+
+
 def test_throttle_window_passes(app, client, auth, clock):
     for _ in range(5):
         auth.login(password="wrong password")

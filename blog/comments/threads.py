@@ -12,6 +12,9 @@ from blog.extensions import db
 from blog.models import Comment, CommentStatus
 
 THREAD = sa.func.coalesce(Comment.root_id, Comment.id)
+# The deepest nesting shown whatever COMMENT_MAX_DEPTH says (WordPress's own
+# maximum): the template nests by recursion, which Jinja cannot take ~200 deep.
+DEEPEST_NESTING = 10
 
 
 @dataclass
@@ -73,7 +76,8 @@ def load_discussion(post_id: int, page: int | None, own_ids: Collection[int]) ->
         )
         .order_by(Comment.created_at, Comment.id)
     ).all() if on_page else []  # fmt: skip
-    nested = nest(comments, set(own_ids), config["COMMENT_MAX_DEPTH"])
+    max_depth = min(config["COMMENT_MAX_DEPTH"], DEEPEST_NESTING)
+    nested = nest(comments, set(own_ids), max_depth)
     return Discussion(approved_count(post_id), nested, page, pages)
 
 
@@ -92,32 +96,50 @@ def nest(comments: list[Comment], own_ids: set[int], max_depth: int) -> list[Nod
 
     Replies below ``max_depth`` are shown at that depth, after their parent.
     A comment that is not shown but has replies that are becomes a
-    "removed" placeholder, so its replies keep their place.
+    "removed" placeholder, so its replies keep their place. Built without
+    recursion: a reply chain can be far deeper than Python's stack.
     """
     by_id = {comment.id: comment for comment in comments}
     children: dict[int | None, list[Comment]] = defaultdict(list)
     for comment in comments:
-        children[comment.parent_id if comment.parent_id in by_id else None].append(comment)
+        children[parent_of(comment, by_id)].append(comment)
 
     def shown(comment: Comment) -> bool:
         return comment.status == CommentStatus.APPROVED or comment.id in own_ids
 
-    def level_nodes(items: list[Comment], level: int) -> list[Node]:
-        nodes = []
-        for comment in items:
-            replies = level_nodes(children[comment.id], min(level + 1, max_depth))
-            if not shown(comment) and not replies:
-                continue
-            node = Node(
-                comment,
-                removed=not shown(comment),
-                awaiting=shown(comment) and comment.status != CommentStatus.APPROVED,
-            )
-            nodes.append(node)
-            if level < max_depth:
-                node.children = replies
-            else:
-                nodes.extend(replies)
-        return nodes
+    in_order = parents_first(children)
+    kept = set()  # shown, or a placeholder above a reply that is
+    for comment, _ in reversed(in_order):  # every reply before its parent
+        if shown(comment) or any(reply.id in kept for reply in children[comment.id]):
+            kept.add(comment.id)
+    threads: list[Node] = []
+    # Where a comment's replies go: its own children, or beside it below max_depth.
+    replies_of: dict[int | None, list[Node]] = {None: threads}
+    for comment, depth in in_order:
+        if comment.id not in kept:
+            continue
+        node = Node(
+            comment,
+            removed=not shown(comment),
+            awaiting=shown(comment) and comment.status != CommentStatus.APPROVED,
+        )
+        siblings = replies_of[parent_of(comment, by_id)]
+        siblings.append(node)
+        replies_of[comment.id] = node.children if depth < max_depth else siblings
+    return threads
 
-    return level_nodes(children[None], 1)
+
+def parent_of(comment: Comment, by_id: dict[int, Comment]) -> int | None:
+    """The parent shown above ``comment``: None at the top level or when it is not loaded."""
+    return comment.parent_id if comment.parent_id in by_id else None
+
+
+def parents_first(children: dict[int | None, list[Comment]]) -> list[tuple[Comment, int]]:
+    """(comment, depth) in reading order, depth-first from the top level (depth 1)."""
+    in_order = []
+    stack = [(comment, 1) for comment in reversed(children[None])]
+    while stack:
+        comment, depth = stack.pop()
+        in_order.append((comment, depth))
+        stack.extend((reply, depth + 1) for reply in reversed(children[comment.id]))
+    return in_order
