@@ -155,18 +155,8 @@ def store_page(response: Response) -> Response:
     if not g.get("page_cache_miss") or response.status_code != 200 or response.direct_passthrough:
         return response
     response.headers["X-Cache"] = "MISS"
-    values = dict(g.get("personal_values", {}))
-    if g.get("csrf_token"):
-        values["csrf_token"] = (g.csrf_token, generate_csrf)
-    body = response.get_data()
-    slots, fragments, pieces = [], [], []
-    for name, (piece, render, topics) in g.get("spliced", {}).items():
-        body = body.replace(piece.html.encode(), placeholder(name))
-        fragments.append((name, placeholder(name), render, topics))
-        pieces.append(piece)
-    for name, (value, make) in values.items():
-        body = body.replace(value.encode(), placeholder(name))
-        slots.append((name, placeholder(name), make))
+    body, fragments, pieces = cut_out_fragments(response.get_data())
+    body, slots = cut_out_personal_values(body)
     made_from = versions.current(g.page_topics)
     if response.last_modified:  # the view knows best (feeds: their newest entry)
         last_modified = response.last_modified.timestamp()
@@ -175,12 +165,34 @@ def store_page(response: Response) -> Response:
     headers = tuple((name, value) for name, value in response.headers.items()
                     if name.lower() not in PER_RESPONSE_HEADERS)  # fmt: skip
     entry = Entry(body, response.mimetype, digest(body), last_modified, headers,
-                  versions.tokens(made_from), tuple(fragments), tuple(slots))  # fmt: skip
+                  versions.tokens(made_from), fragments, slots)  # fmt: skip
     cache.set(policy().page_key(request.environ), entry)
     if not slots:
         response.set_etag(entry.served_etag(pieces))
         response.last_modified = entry.served_last_modified(pieces)
     return response
+
+
+def cut_out_fragments(body: bytes) -> tuple[bytes, tuple, list[Fragment]]:
+    """The page without its spliced fragments, each replaced by a placeholder."""
+    fragments, pieces = [], []
+    for name, (piece, render, topics) in g.get("spliced", {}).items():
+        body = body.replace(piece.html.encode(), placeholder(name))
+        fragments.append((name, placeholder(name), render, topics))
+        pieces.append(piece)
+    return body, tuple(fragments), pieces
+
+
+def cut_out_personal_values(body: bytes) -> tuple[bytes, tuple]:
+    """The page without this reader's own values, each replaced by a placeholder."""
+    values = dict(g.get("personal_values", {}))
+    if g.get("csrf_token"):
+        values["csrf_token"] = (g.csrf_token, generate_csrf)
+    slots = []
+    for name, (value, make) in values.items():
+        body = body.replace(value.encode(), placeholder(name))
+        slots.append((name, placeholder(name), make))
+    return body, tuple(slots)
 
 
 def add_validators(response: Response) -> Response:
