@@ -58,6 +58,17 @@ def tags_of(app, post_id: int) -> set[str]:
         }
 
 
+def import_edited(runner, tmp_path, *replacements: tuple[str, str]):
+    """Import the sample site with each (old, new) text replaced once."""
+    edited = SITE.read_text(encoding="utf-8")
+    for old, new in replacements:
+        assert old in edited, old
+        edited = edited.replace(old, new, 1)
+    path = tmp_path / "edited.xml"
+    path.write_text(edited, encoding="utf-8")
+    return import_wxr(runner, path)
+
+
 @pytest.fixture
 def imported(app, runner):
     result = import_wxr(runner)
@@ -214,6 +225,14 @@ def test_the_thread_shows_on_the_post_page(app, client, imported):
     assert "Thank you, Carol" in html
     assert "Third level, still pending." not in html  # pending: not shown to readers
     assert "Buy now" not in html and "Binned." not in html
+
+
+@pytest.mark.parametrize("address", ["http://[::1", "http://[nope]/"])
+def test_a_web_address_python_cannot_split_is_dropped(app, runner, tmp_path, address):
+    result = import_edited(runner, tmp_path, ("https://carol.example.org/", address))
+    assert result.exit_code == 0, result.output
+    assert "Comments: 7" in result.output
+    assert comments_by_wp_id(app)[201].author_url == ""
 
 
 # --- content --------------------------------------------------------------------
