@@ -61,6 +61,19 @@ def test_login_never_redirects_off_site(auth, target):
     assert response.headers["Location"] == "/admin/"
 
 
+@pytest.mark.parametrize(
+    "target",
+    ["/%0D%0ASet-Cookie:%20admin=1", "/admin/%0A", "/a%00b", "/%09/evil.example", "/a%7Fb",
+     "/a%C2%85b", "/a%E2%80%A8b", "/%E2%80%AEnimda"],
+)  # fmt: skip
+def test_a_next_with_control_characters_goes_to_the_dashboard(client, auth, target):
+    response = auth.login(next_url=target)
+    assert response.status_code == 302 and response.headers["Location"] == "/admin/"
+    response = client.get(f"/login?next={target}")  # already logged in
+    assert response.status_code == 302 and response.headers["Location"] == "/admin/"
+    assert "admin=1" not in response.headers.get("Set-Cookie", "")
+
+
 def test_login_without_csrf_token_is_refused(client, author):
     response = client.post(
         "/login", data={"username": "author", "password": "correct horse battery staple"}
