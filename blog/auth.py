@@ -97,8 +97,9 @@ def safe_next_url(target: str | None) -> str:
 
 def authenticate(username: str, password: str) -> User | None:
     user = db.session.scalar(sa.select(User).where(User.username == username))
-    if user is None:
-        # Hash anyway, so "no such user" takes as long as "wrong password".
+    if user is None or user.password_hash is None:
+        # Hash anyway, so "no such user" and "no password yet" (an imported
+        # author) take as long as "wrong password".
         check_password_hash(_dummy_hash(), password)
         return None
     return user if user.check_password(password) else None
