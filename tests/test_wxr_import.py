@@ -235,6 +235,62 @@ def test_a_web_address_python_cannot_split_is_dropped(app, runner, tmp_path, add
     assert comments_by_wp_id(app)[201].author_url == ""
 
 
+# Not WordPress ids this blog can keep: beyond BIGINT, negative, zero, not a number.
+BAD_WP_IDS = ["9223372036854775808", "18446744073709551616", "-5", "0", "abc", "1e3"]
+
+
+@pytest.mark.parametrize("wp_id", BAD_WP_IDS)
+def test_a_post_with_a_bad_wordpress_id_is_skipped_and_reported(app, runner, tmp_path, wp_id):
+    result = import_edited(
+        runner, tmp_path, ("<wp:post_id>104</wp:post_id>", f"<wp:post_id>{wp_id}</wp:post_id>")
+    )
+    assert result.exit_code == 0, result.output
+    assert "Skipped: 1 items without a valid wp:post_id" in result.output
+    assert row_counts(app)["posts"] == 10
+    with app.app_context():
+        assert db.session.scalar(sa.select(Post).where(Post.title.startswith("Привет"))) is None
+
+
+@pytest.mark.parametrize("wp_id", BAD_WP_IDS)
+def test_a_comment_with_a_bad_wordpress_id_is_skipped_and_reported(app, runner, tmp_path, wp_id):
+    result = import_edited(
+        runner,
+        tmp_path,
+        ("<wp:comment_id>204</wp:comment_id>", f"<wp:comment_id>{wp_id}</wp:comment_id>"),
+    )
+    assert result.exit_code == 0, result.output
+    assert "Skipped: 1 comments without a valid wp:comment_id" in result.output
+    assert sorted(comments_by_wp_id(app)) == [201, 202, 203, 205, 206, 208]
+
+
+@pytest.mark.parametrize("wp_id", BAD_WP_IDS)
+def test_a_reply_to_a_bad_wordpress_id_becomes_top_level(app, runner, tmp_path, wp_id):
+    result = import_edited(
+        runner,
+        tmp_path,
+        (
+            "<wp:comment_parent>202</wp:comment_parent>",
+            f"<wp:comment_parent>{wp_id}</wp:comment_parent>",
+        ),
+    )
+    assert result.exit_code == 0, result.output
+    dave = comments_by_wp_id(app)[203]
+    assert dave.parent_id is None and dave.root_id is None
+
+
+def test_the_largest_bigint_is_a_wordpress_id_like_any_other(app, runner, tmp_path):
+    largest = 2**63 - 1
+    result = import_edited(
+        runner,
+        tmp_path,
+        ("<wp:post_id>104</wp:post_id>", f"<wp:post_id>{largest}</wp:post_id>"),
+        ("<wp:comment_id>208</wp:comment_id>", f"<wp:comment_id>{largest}</wp:comment_id>"),
+    )
+    assert result.exit_code == 0, result.output
+    assert post(app, largest).slug == "privet-mir"
+    assert comments_by_wp_id(app)[largest].post_id == post(app, largest).id
+
+
 # --- content --------------------------------------------------------------------
 
 

@@ -295,7 +295,7 @@ class Importer:
             self.report.skipped["auto-drafts (empty drafts WordPress makes by itself)"] += 1
             return
         if item.wp_id is None:
-            self.report.skipped["items without a wp:post_id"] += 1
+            self.report.skipped["items without a valid wp:post_id"] += 1
             return
         self.report.read["posts"] += 1
         self.report.read["comments"] += len(item.comments)
@@ -400,7 +400,7 @@ class Importer:
                 elif comment.type not in COMMENT_TYPES:
                     self.report.skipped[f"comments of type '{comment.type}'"] += 1
                 elif not comment.wp_id:
-                    self.report.skipped["comments without a wp:comment_id"] += 1
+                    self.report.skipped["comments without a valid wp:comment_id"] += 1
                 else:
                     by_id[comment.wp_id] = comment
             for comment in by_id.values():
