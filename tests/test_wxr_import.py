@@ -58,15 +58,19 @@ def tags_of(app, post_id: int) -> set[str]:
         }
 
 
-def import_edited(runner, tmp_path, *replacements: tuple[str, str]):
-    """Import the sample site with each (old, new) text replaced once."""
+def edited_site(tmp_path, *replacements: tuple[str, str]) -> Path:
+    """The sample site with each (old, new) text replaced once."""
     edited = SITE.read_text(encoding="utf-8")
     for old, new in replacements:
         assert old in edited, old
         edited = edited.replace(old, new, 1)
     path = tmp_path / "edited.xml"
     path.write_text(edited, encoding="utf-8")
-    return import_wxr(runner, path)
+    return path
+
+
+def import_edited(runner, tmp_path, *replacements: tuple[str, str]):
+    return import_wxr(runner, edited_site(tmp_path, *replacements))
 
 
 @pytest.fixture
@@ -209,6 +213,34 @@ def test_threads_three_deep_keep_their_parents_roots_and_states(app, imported):
         "<p>Lovely garden!</p>\n<p>Second paragraph of the first comment.</p>\n"
     )
     assert comments[208].author_ip == "2001:db8::1" and comments[208].author_name == "Дмитрий"
+
+
+# The only comment of post 104: made a reply to comment 201, which belongs to post 101.
+SPASIBO = (
+    "<wp:comment_content><![CDATA[Спасибо!]]></wp:comment_content>\n"
+    "\t\t\t<wp:comment_approved><![CDATA[1]]></wp:comment_approved>\n"
+    "\t\t\t<wp:comment_type><![CDATA[]]></wp:comment_type>\n"
+    "\t\t\t<wp:comment_parent>0</wp:comment_parent>"
+)
+SPASIBO_REPLIES_TO_201 = (SPASIBO, SPASIBO.replace(">0<", ">201<"))
+
+
+@pytest.mark.parametrize("imported_before", [False, True], ids=["same file", "later file"])
+def test_a_reply_to_another_posts_comment_becomes_top_level_on_its_own_post(
+    app, runner, tmp_path, imported_before
+):
+    wp_id = 208
+    if imported_before:  # 201 is already stored; the later file brings a new reply to it
+        assert import_wxr(runner).exit_code == 0
+        wp_id = 209
+    renumbered = ("<wp:comment_id>208</wp:comment_id>", f"<wp:comment_id>{wp_id}</wp:comment_id>")
+    path = edited_site(tmp_path, SPASIBO_REPLIES_TO_201, renumbered)
+    with app.app_context():  # one item per batch: 201 is written before its "reply" is read
+        report = import_file(path, ZoneInfo("UTC"), batch_size=1)
+    assert "Note: 1 replies to a comment of another post, made top-level" in report.lines()
+    reply = comments_by_wp_id(app)[wp_id]
+    assert reply.post_id == post(app, 104).id
+    assert reply.parent_id is None and reply.root_id is None
 
 
 def test_the_authors_own_reply_is_linked_to_the_author(app, imported):
