@@ -12,9 +12,9 @@ import sqlalchemy as sa
 
 from blog.auth import LOGIN_FAILED
 from blog.extensions import db
-from blog.models import Comment, CommentStatus, Post, PostStatus, Tag, User
+from blog.models import POST_BODY_MAX_LENGTH, Comment, CommentStatus, Post, PostStatus, Tag, User
 from blog.wxr import importer
-from blog.wxr.importer import WXRError, import_file
+from blog.wxr.importer import WP_COMMENT_MAX_LENGTH, WXRError, import_file
 from tests.conftest import TEST_PASSWORD, post_form, table_rows
 from tests.live_server import ROOT
 from tests.test_xss import assert_inert_page, fragment_problems
@@ -321,6 +321,26 @@ def test_the_largest_bigint_is_a_wordpress_id_like_any_other(app, runner, tmp_pa
     assert result.exit_code == 0, result.output
     assert post(app, largest).slug == "privet-mir"
     assert comments_by_wp_id(app)[largest].post_id == post(app, largest).id
+
+
+def test_text_too_long_to_render_safely_is_skipped_and_reported(app, runner, tmp_path):
+    """One huge item would take gigabytes to sanitize: it is refused, the rest imported."""
+    huge_post = "Текст " * (POST_BODY_MAX_LENGTH // 6 + 1)
+    huge_comment = "Buy now " * (WP_COMMENT_MAX_LENGTH // 8 + 1)
+    result = import_edited(
+        runner,
+        tmp_path,
+        ("Текст на русском. Ünïcode 🙂", huge_post),
+        ("<![CDATA[Buy now]]>", f"<![CDATA[{huge_comment}]]>"),
+    )
+    assert result.exit_code == 0, result.output
+    assert "Skipped: 1 items longer than 200,000 characters (the editor's limit)" in result.output
+    assert "Skipped: 1 comments longer than 65,525 characters" in result.output
+    assert "Posts: 9" in result.output  # post 104 and its comment 208 are left out
+    comments = comments_by_wp_id(app)
+    assert 204 not in comments and 208 not in comments and 201 in comments
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.max(sa.func.length(Post.body)))) < 10_000
 
 
 # --- content --------------------------------------------------------------------
