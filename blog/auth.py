@@ -82,8 +82,13 @@ class LoginForm(BlogForm):
 
 
 def safe_next_url(target: str | None) -> str:
-    """``target`` if it is a path on this site, else the dashboard."""
-    if target and target.startswith("/") and "\\" not in target:
+    """``target`` if it is a path on this site, else the dashboard.
+
+    A character that is not printable (control, format, line separator) refuses
+    the target: a header cannot carry CR or LF, and browsers drop tabs and
+    newlines, so ``/<tab>/evil.example`` would leave the site.
+    """
+    if target and target.isprintable() and target.startswith("/") and "\\" not in target:
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc and not target.startswith("//"):
             return target
@@ -92,8 +97,9 @@ def safe_next_url(target: str | None) -> str:
 
 def authenticate(username: str, password: str) -> User | None:
     user = db.session.scalar(sa.select(User).where(User.username == username))
-    if user is None:
-        # Hash anyway, so "no such user" takes as long as "wrong password".
+    if user is None or user.password_hash is None:
+        # Hash anyway, so "no such user" and "no password yet" (an imported
+        # author) take as long as "wrong password".
         check_password_hash(_dummy_hash(), password)
         return None
     return user if user.check_password(password) else None

@@ -150,6 +150,10 @@ class Tag(db.Model):
         return f"<Tag {self.slug}>"
 
 
+# The longest Markdown source the editor accepts (the WordPress import refuses longer posts).
+POST_BODY_MAX_LENGTH = 200_000
+
+
 class Post(db.Model):
     __tablename__ = "posts"
     __table_args__ = (

@@ -127,7 +127,8 @@ def safe_web_url(value: str | None) -> str | None:
     Browsers ignore leading spaces and control characters and read the scheme
     case-insensitively; so does this check, and whitespace inside is refused.
     The value is what the reader typed (escaped on output), so an entity such
-    as ``&#104;ttp:`` is not a scheme and the address is refused.
+    as ``&#104;ttp:`` is not a scheme and the address is refused. Never raises:
+    forms, the ``web_url`` filter and the WordPress import all rely on that.
     """
     if not value:
         return None
@@ -136,7 +137,10 @@ def safe_web_url(value: str | None) -> str | None:
         unicodedata.category(char).startswith(("C", "Z")) for char in candidate
     ):
         return None
-    parts = urlsplit(candidate)
+    try:
+        parts = urlsplit(candidate)
+    except ValueError:  # e.g. "http://[::1": no host a browser could reach
+        return None
     if parts.scheme.lower() not in WEB_SCHEMES or not parts.netloc:
         return None
     return value.strip()

@@ -277,3 +277,25 @@ def test_unknown_post_ids_are_404(client, auth):
     auth.login()
     assert client.get("/admin/posts/999/edit").status_code == 404
     assert client.get("/admin/posts/999/delete").status_code == 404
+
+
+def test_previewing_a_saved_post_shows_it_as_readers_will(app, client, auth, make_post):
+    published = datetime(2021, 3, 4, 12, 0, tzinfo=UTC)
+    post_id = make_post("Saved", body="Old body", published_at=published, tags=["Old"])
+    auth.login()
+    response = post_form(
+        client,
+        f"/admin/posts/{post_id}/edit",
+        form_data(title="Saved", body="New *words*", tags="Fresh", save=None, preview="Preview"),
+    )
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    preview = html[html.index("Preview — not saved yet") : html.index('<form class="post-form"')]
+    assert "<em>words</em>" in preview
+    assert 'by <span class="author">Ada Author</span>' in preview
+    assert '<time datetime="2021-03-04T12:00:00+00:00">March 4, 2021</time>' in preview
+    assert 'rel="tag">Fresh</a>' in preview
+    [post] = stored_posts(app)
+    assert post.body == "Old body"
+    with app.app_context():
+        assert db.session.scalars(sa.select(Tag.name).order_by(Tag.name)).all() == ["Old"]

@@ -1,11 +1,16 @@
 """Bad input, everywhere: a clear error or a 404, never a 500 or a stack trace."""
 
+import io
+
 import pytest
 import sqlalchemy as sa
+from markupsafe import escape
 
+from blog.comments.forms import WebAddress
 from blog.extensions import db
-from blog.models import Comment
-from tests.conftest import form_tokens, permalink
+from blog.forms import FILE_REFUSED
+from blog.models import Comment, CommentStatus
+from tests.conftest import TEST_PASSWORD, form_tokens, permalink, table_rows
 
 
 @pytest.fixture
@@ -92,6 +97,89 @@ def test_request_body_over_the_limit_gets_a_friendly_413(app, client, post):
     response = client.post(f"/posts/{post_id}/comments", data={"comment": "x" * 2_000_000})
     assert_friendly(response, 413)
     assert "too much to send at once" in response.get_data(as_text=True)
+
+
+def stored_comment(app, post_id: int, **fields) -> int:
+    with app.app_context():
+        fields = {"author_name": "Ann", "body": "Hi", "status": CommentStatus.APPROVED, **fields}
+        comment = Comment(post_id=post_id, **fields)
+        db.session.add(comment)
+        db.session.commit()
+        return comment.id
+
+
+def form_to_fill(app, auth, post, form: str) -> tuple[str, str, dict]:
+    """Where the form is shown, where it is sent, and a valid filling of it."""
+    post_id, post_url = post
+    if form == "login":
+        return "/login", "/login", {"username": "author", "password": TEST_PASSWORD}
+    if form == "comment":
+        reader = {"comment": "Hi", "author": "Ann", "email": "ann@example.com", "url": ""}
+        return post_url, f"/posts/{post_id}/comments", reader
+    auth.login()
+    if form == "post editor":
+        post_fields = {
+            "title": "T",
+            "body": "B",
+            "status": "draft",
+            "published_at": "",
+            "save": "Save",
+        }
+        return "/admin/posts/new", "/admin/posts/new", post_fields
+    url = f"/admin/comments/{stored_comment(app, post_id)}/edit"
+    return url, url, {"author_name": "Ann", "author_url": "", "comment": "Hi", "status": "approved"}
+
+
+@pytest.mark.parametrize(
+    ("form", "field"),
+    [("login", "username"), ("login", "password"), ("comment", "comment"), ("comment", "author"),
+     ("comment", "url"), ("post editor", "title"), ("post editor", "published_at"),
+     ("post editor", "status"), ("comment editor", "author_url")],
+)  # fmt: skip
+def test_a_file_sent_in_a_text_field_is_refused_at_the_field(app, client, auth, post, form, field):
+    shown_at, sent_to, data = form_to_fill(app, auth, post, form)
+    tokens = form_tokens(client.get(shown_at).get_data(as_text=True))
+    before = table_rows(app)
+    stranger = (io.BytesIO(b"GIF89a, not text"), "stranger.gif")
+    response = client.post(sent_to, data={**tokens, **data, field: stranger})
+    assert_friendly(response, 200, 422)
+    html = response.get_data(as_text=True)
+    assert f'id="{field}-error"' in html and FILE_REFUSED in html
+    assert table_rows(app) == before
+
+
+# Addresses urlsplit() raises ValueError on: an open bracket, a bracketed host that
+# is no IP address, a netloc that NFKC-normalizes into URL syntax.
+UNSPLITTABLE_URLS = ["http://[::1", "http://[nope]/", "https://example.com\uff03@evil.example/"]
+
+
+@pytest.mark.parametrize("address", UNSPLITTABLE_URLS)
+@pytest.mark.parametrize(("form", "field"), [("comment", "url"), ("comment editor", "author_url")])
+def test_a_web_address_python_cannot_split_is_refused_with_the_text_kept(
+    app, client, auth, post, form, field, address
+):
+    shown_at, sent_to, data = form_to_fill(app, auth, post, form)
+    tokens = form_tokens(client.get(shown_at).get_data(as_text=True))
+    before = table_rows(app)
+    response = client.post(
+        sent_to, data={**tokens, **data, "comment": "Kept words", field: address}
+    )
+    assert_friendly(response, 422)
+    html = response.get_data(as_text=True)
+    assert f'id="{field}-error"' in html and WebAddress.message in html
+    assert "Kept words" in html and f'value="{escape(address)}"' in html
+    assert table_rows(app) == before
+
+
+@pytest.mark.parametrize("address", UNSPLITTABLE_URLS)
+def test_a_stored_web_address_python_cannot_split_shows_the_name_unlinked(
+    app, client, post, address
+):
+    post_id, url = post
+    stored_comment(app, post_id, author_name="Stored Ann", author_url=address)
+    response = client.get(url)
+    assert_friendly(response, 200)
+    assert '<span class="fn">Stored Ann</span>' in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("code", [400, 403, 404, 405, 413, 429, 500])

@@ -12,9 +12,9 @@ import sqlalchemy as sa
 
 from blog.auth import LOGIN_FAILED
 from blog.extensions import db
-from blog.models import Comment, CommentStatus, Post, PostStatus, Tag, User
+from blog.models import POST_BODY_MAX_LENGTH, Comment, CommentStatus, Post, PostStatus, Tag, User
 from blog.wxr import importer
-from blog.wxr.importer import WXRError, import_file
+from blog.wxr.importer import WP_COMMENT_MAX_LENGTH, WXRError, import_file
 from tests.conftest import TEST_PASSWORD, post_form, table_rows
 from tests.live_server import ROOT
 from tests.test_xss import assert_inert_page, fragment_problems
@@ -56,6 +56,21 @@ def tags_of(app, post_id: int) -> set[str]:
             tag.name
             for tag in db.session.scalars(sa.select(Tag).where(Tag.posts.any(Post.id == post_id)))
         }
+
+
+def edited_site(tmp_path, *replacements: tuple[str, str]) -> Path:
+    """The sample site with each (old, new) text replaced once."""
+    edited = SITE.read_text(encoding="utf-8")
+    for old, new in replacements:
+        assert old in edited, old
+        edited = edited.replace(old, new, 1)
+    path = tmp_path / "edited.xml"
+    path.write_text(edited, encoding="utf-8")
+    return path
+
+
+def import_edited(runner, tmp_path, *replacements: tuple[str, str]):
+    return import_wxr(runner, edited_site(tmp_path, *replacements))
 
 
 @pytest.fixture
@@ -200,6 +215,34 @@ def test_threads_three_deep_keep_their_parents_roots_and_states(app, imported):
     assert comments[208].author_ip == "2001:db8::1" and comments[208].author_name == "Дмитрий"
 
 
+# The only comment of post 104: made a reply to comment 201, which belongs to post 101.
+SPASIBO = (
+    "<wp:comment_content><![CDATA[Спасибо!]]></wp:comment_content>\n"
+    "\t\t\t<wp:comment_approved><![CDATA[1]]></wp:comment_approved>\n"
+    "\t\t\t<wp:comment_type><![CDATA[]]></wp:comment_type>\n"
+    "\t\t\t<wp:comment_parent>0</wp:comment_parent>"
+)
+SPASIBO_REPLIES_TO_201 = (SPASIBO, SPASIBO.replace(">0<", ">201<"))
+
+
+@pytest.mark.parametrize("imported_before", [False, True], ids=["same file", "later file"])
+def test_a_reply_to_another_posts_comment_becomes_top_level_on_its_own_post(
+    app, runner, tmp_path, imported_before
+):
+    wp_id = 208
+    if imported_before:  # 201 is already stored; the later file brings a new reply to it
+        assert import_wxr(runner).exit_code == 0
+        wp_id = 209
+    renumbered = ("<wp:comment_id>208</wp:comment_id>", f"<wp:comment_id>{wp_id}</wp:comment_id>")
+    path = edited_site(tmp_path, SPASIBO_REPLIES_TO_201, renumbered)
+    with app.app_context():  # one item per batch: 201 is written before its "reply" is read
+        report = import_file(path, ZoneInfo("UTC"), batch_size=1)
+    assert "Note: 1 replies to a comment of another post, made top-level" in report.lines()
+    reply = comments_by_wp_id(app)[wp_id]
+    assert reply.post_id == post(app, 104).id
+    assert reply.parent_id is None and reply.root_id is None
+
+
 def test_the_authors_own_reply_is_linked_to_the_author(app, imported):
     comments = comments_by_wp_id(app)
     with app.app_context():
@@ -214,6 +257,90 @@ def test_the_thread_shows_on_the_post_page(app, client, imported):
     assert "Thank you, Carol" in html
     assert "Third level, still pending." not in html  # pending: not shown to readers
     assert "Buy now" not in html and "Binned." not in html
+
+
+@pytest.mark.parametrize("address", ["http://[::1", "http://[nope]/"])
+def test_a_web_address_python_cannot_split_is_dropped(app, runner, tmp_path, address):
+    result = import_edited(runner, tmp_path, ("https://carol.example.org/", address))
+    assert result.exit_code == 0, result.output
+    assert "Comments: 7" in result.output
+    assert comments_by_wp_id(app)[201].author_url == ""
+
+
+# Not WordPress ids this blog can keep: beyond BIGINT, negative, zero, not a number.
+BAD_WP_IDS = ["9223372036854775808", "18446744073709551616", "-5", "0", "abc", "1e3"]
+
+
+@pytest.mark.parametrize("wp_id", BAD_WP_IDS)
+def test_a_post_with_a_bad_wordpress_id_is_skipped_and_reported(app, runner, tmp_path, wp_id):
+    result = import_edited(
+        runner, tmp_path, ("<wp:post_id>104</wp:post_id>", f"<wp:post_id>{wp_id}</wp:post_id>")
+    )
+    assert result.exit_code == 0, result.output
+    assert "Skipped: 1 items without a valid wp:post_id" in result.output
+    assert row_counts(app)["posts"] == 10
+    with app.app_context():
+        assert db.session.scalar(sa.select(Post).where(Post.title.startswith("Привет"))) is None
+
+
+@pytest.mark.parametrize("wp_id", BAD_WP_IDS)
+def test_a_comment_with_a_bad_wordpress_id_is_skipped_and_reported(app, runner, tmp_path, wp_id):
+    result = import_edited(
+        runner,
+        tmp_path,
+        ("<wp:comment_id>204</wp:comment_id>", f"<wp:comment_id>{wp_id}</wp:comment_id>"),
+    )
+    assert result.exit_code == 0, result.output
+    assert "Skipped: 1 comments without a valid wp:comment_id" in result.output
+    assert sorted(comments_by_wp_id(app)) == [201, 202, 203, 205, 206, 208]
+
+
+@pytest.mark.parametrize("wp_id", BAD_WP_IDS)
+def test_a_reply_to_a_bad_wordpress_id_becomes_top_level(app, runner, tmp_path, wp_id):
+    result = import_edited(
+        runner,
+        tmp_path,
+        (
+            "<wp:comment_parent>202</wp:comment_parent>",
+            f"<wp:comment_parent>{wp_id}</wp:comment_parent>",
+        ),
+    )
+    assert result.exit_code == 0, result.output
+    dave = comments_by_wp_id(app)[203]
+    assert dave.parent_id is None and dave.root_id is None
+
+
+def test_the_largest_bigint_is_a_wordpress_id_like_any_other(app, runner, tmp_path):
+    largest = 2**63 - 1
+    result = import_edited(
+        runner,
+        tmp_path,
+        ("<wp:post_id>104</wp:post_id>", f"<wp:post_id>{largest}</wp:post_id>"),
+        ("<wp:comment_id>208</wp:comment_id>", f"<wp:comment_id>{largest}</wp:comment_id>"),
+    )
+    assert result.exit_code == 0, result.output
+    assert post(app, largest).slug == "privet-mir"
+    assert comments_by_wp_id(app)[largest].post_id == post(app, largest).id
+
+
+def test_text_too_long_to_render_safely_is_skipped_and_reported(app, runner, tmp_path):
+    """One huge item would take gigabytes to sanitize: it is refused, the rest imported."""
+    huge_post = "Текст " * (POST_BODY_MAX_LENGTH // 6 + 1)
+    huge_comment = "Buy now " * (WP_COMMENT_MAX_LENGTH // 8 + 1)
+    result = import_edited(
+        runner,
+        tmp_path,
+        ("Текст на русском. Ünïcode 🙂", huge_post),
+        ("<![CDATA[Buy now]]>", f"<![CDATA[{huge_comment}]]>"),
+    )
+    assert result.exit_code == 0, result.output
+    assert "Skipped: 1 items longer than 200,000 characters (the editor's limit)" in result.output
+    assert "Skipped: 1 comments longer than 65,525 characters" in result.output
+    assert "Posts: 9" in result.output  # post 104 and its comment 208 are left out
+    comments = comments_by_wp_id(app)
+    assert 204 not in comments and 208 not in comments and 201 in comments
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.max(sa.func.length(Post.body)))) < 10_000
 
 
 # --- content --------------------------------------------------------------------

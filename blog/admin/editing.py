@@ -42,6 +42,11 @@ def preview_tags(names: list[str]) -> list[Tag]:
     return [Tag(name=name, slug=text.slugify(name)) for name in names]
 
 
+def preview_copy(post: Post) -> Post:
+    """An unsaved stand-in for ``post``: its author and dates, as readers see them."""
+    return Post(author=post.author, published_at=post.published_at, created_at=post.created_at)
+
+
 def form_to_post(form: PostForm, post: Post, *, for_preview: bool = False) -> Post:
     """Copy the form onto ``post`` (a fresh one for a preview, so nothing is written)."""
     with db.session.no_autoflush:  # the look-ups below must not write a half-copied post
@@ -59,7 +64,8 @@ def _copy_form(form: PostForm, post: Post, for_preview: bool) -> Post:
     post.tags = preview_tags(names) if for_preview else tags_named(names)
     post.published_at = publish_date(form, post)
     if for_preview:
-        post.created_at = post.updated_at = utcnow()
+        post.created_at = post.created_at or utcnow()  # a new post has none until it is saved
+        post.updated_at = utcnow()
         post.render()
     return post
 

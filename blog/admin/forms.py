@@ -13,7 +13,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 from blog import text
 from blog.comments.forms import WebAddress
 from blog.forms import BlogForm
-from blog.models import PostStatus
+from blog.models import POST_BODY_MAX_LENGTH, PostStatus
 
 TAG_MAX_LENGTH = 64
 
@@ -26,7 +26,9 @@ class PostForm(BlogForm):
         description="Leave empty to make one from the title.",
     )
     body = TextAreaField(
-        "Body", validators=[DataRequired(), Length(max=200_000)], description="Markdown."
+        "Body",
+        validators=[DataRequired(), Length(max=POST_BODY_MAX_LENGTH)],
+        description="Markdown.",
     )
     excerpt = TextAreaField(
         "Excerpt",

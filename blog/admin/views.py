@@ -5,7 +5,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from blog.admin import bp
-from blog.admin.editing import SLUG_TAKEN, form_to_post, post_to_form, slug_taken
+from blog.admin.editing import (
+    SLUG_TAKEN,
+    form_to_post,
+    post_to_form,
+    preview_copy,
+    slug_taken,
+)
 from blog.admin.forms import PostForm
 from blog.errors import keeps_input_on_csrf_error
 from blog.extensions import db
@@ -41,7 +47,9 @@ def new_post():
 @keeps_input_on_csrf_error
 def edit_post(post_id: int):
     """Change a post."""
-    post = db.get_or_404(Post, post_id, options=[selectinload(Post.tags)])
+    post = db.get_or_404(
+        Post, post_id, options=[selectinload(Post.tags), selectinload(Post.author)]
+    )
     return edit_form(post)
 
 
@@ -52,7 +60,7 @@ def edit_form(post: Post):
     if not form.validate_on_submit():
         return render_form(form, post)
     if form.preview.data:
-        preview = form_to_post(form, Post(author=post.author), for_preview=True)
+        preview = form_to_post(form, preview_copy(post), for_preview=True)
         return render_form(form, post, preview=preview)
     if form.slug.data and slug_taken(form.slug.data, post.id):
         form.slug.errors.append(SLUG_TAKEN)

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -32,6 +33,7 @@ import sqlalchemy as sa
 from blog import text
 from blog.extensions import db
 from blog.models import (
+    POST_BODY_MAX_LENGTH,
     Comment,
     CommentStatus,
     LegacyLink,
@@ -63,6 +65,13 @@ SKIPPED_TYPES = {
     "nav_menu_item": "menu items",
     "revision": "revisions",
 }
+# Rendering and sanitizing an item takes some 40 bytes of memory per character
+# (measured: 820 MB for one 20 MB post, most of it bleach's parse tree and the
+# word lists of plain_text), so one huge item could exhaust the machine. Posts
+# are held to what the editor accepts, comments to what WordPress itself accepts.
+WP_COMMENT_MAX_LENGTH = 65_525
+TOO_LONG_POSTS = f"items longer than {POST_BODY_MAX_LENGTH:,} characters (the editor's limit)"
+TOO_LONG_COMMENTS = f"comments longer than {WP_COMMENT_MAX_LENGTH:,} characters"
 _UNSET_DATE = re.compile(r"^0000-00-00")
 _WHITESPACE = re.compile(r"\s+")
 
@@ -111,6 +120,14 @@ class ImportReport:
         return lines
 
 
+class StoredComment(NamedTuple):
+    """An imported comment, as a reply to it needs it."""
+
+    id: int
+    root_id: int  # the top-level comment of its thread (its own id if it is one)
+    post_id: int
+
+
 def _listing(counter: Counter) -> str:
     return ", ".join(f"{n} {what}" for what, n in sorted(counter.items()))
 
@@ -151,11 +168,11 @@ class Importer:
         self.posts = dict(
             session.execute(sa.select(Post.wp_id, Post.id).where(Post.wp_id.is_not(None))).all()
         )
-        # WordPress comment id → (our id, our thread root id)
+        # WordPress comment id → where it is stored
         self.comments = {
-            wp_id: (id_, root_id or id_)
-            for wp_id, id_, root_id in session.execute(
-                sa.select(Comment.wp_id, Comment.id, Comment.root_id).where(
+            wp_id: StoredComment(id_, root_id or id_, post_id)
+            for wp_id, id_, root_id, post_id in session.execute(
+                sa.select(Comment.wp_id, Comment.id, Comment.root_id, Comment.post_id).where(
                     Comment.wp_id.is_not(None)
                 )
             )
@@ -295,7 +312,10 @@ class Importer:
             self.report.skipped["auto-drafts (empty drafts WordPress makes by itself)"] += 1
             return
         if item.wp_id is None:
-            self.report.skipped["items without a wp:post_id"] += 1
+            self.report.skipped["items without a valid wp:post_id"] += 1
+            return
+        if len(item.title) + len(item.content) + len(item.excerpt) > POST_BODY_MAX_LENGTH:
+            self.report.skipped[TOO_LONG_POSTS] += 1
             return
         self.report.read["posts"] += 1
         self.report.read["comments"] += len(item.comments)
@@ -388,22 +408,17 @@ class Importer:
 
     def write_comments(self, batch: list[tuple[reader.Item, dict]]) -> None:
         """Insert new comments, parents before replies, one INSERT per level of nesting."""
+        # WordPress comment id → our post id, for the comments a reply may name
+        batch_posts = {c.wp_id: self.posts[item.wp_id] for item, _ in batch for c in item.comments}
         levels: dict[int, list[dict]] = defaultdict(list)
         for item, _ in batch:
             post_id = self.posts[item.wp_id]
-            by_id = {}
-            for comment in item.comments:
-                if comment.wp_id in self.comments or comment.wp_id in by_id:
-                    self.report.already["comments"] += 1
-                elif comment.type in PING_TYPES:
-                    self.report.skipped["pingbacks and trackbacks"] += 1
-                elif comment.type not in COMMENT_TYPES:
-                    self.report.skipped[f"comments of type '{comment.type}'"] += 1
-                elif not comment.wp_id:
-                    self.report.skipped["comments without a wp:comment_id"] += 1
-                else:
-                    by_id[comment.wp_id] = comment
+            by_id = self.new_comments(item)
             for comment in by_id.values():
+                if self.post_of(comment.parent, batch_posts) not in (None, post_id):
+                    # A damaged file: a thread never spans two posts, so the reply starts its own.
+                    self.report.notes["replies to a comment of another post, made top-level"] += 1
+                    comment.parent = 0
                 depth = self.depth(comment, by_id)
                 levels[depth].append(self.comment_row(comment, post_id))
         comments = Comment.__table__
@@ -413,12 +428,39 @@ class Importer:
                 parent = self.comments.get(row["parent_id"]) if row["parent_id"] else None
                 if row["parent_id"] and parent is None:
                     self.report.notes["replies to a comment not imported, made top-level"] += 1
-                row["parent_id"], row["root_id"] = (parent[0], parent[1]) if parent else (None,) * 2
+                row["parent_id"], row["root_id"] = (
+                    (parent.id, parent.root_id) if parent else (None,) * 2
+                )
             ids = db.session.scalars(
                 comments.insert().returning(comments.c.id, sort_by_parameter_order=True), rows
             ).all()
             for row, comment_id in zip(rows, ids, strict=True):
-                self.comments[row["wp_id"]] = (comment_id, row["root_id"] or comment_id)
+                self.comments[row["wp_id"]] = StoredComment(
+                    comment_id, row["root_id"] or comment_id, row["post_id"]
+                )
+
+    def new_comments(self, item: reader.Item) -> dict[int, reader.Comment]:
+        """The item's comments to import, by WordPress id; the others counted in the report."""
+        by_id = {}
+        for comment in item.comments:
+            if comment.wp_id in self.comments or comment.wp_id in by_id:
+                self.report.already["comments"] += 1
+            elif comment.type in PING_TYPES:
+                self.report.skipped["pingbacks and trackbacks"] += 1
+            elif comment.type not in COMMENT_TYPES:
+                self.report.skipped[f"comments of type '{comment.type}'"] += 1
+            elif not comment.wp_id:
+                self.report.skipped["comments without a valid wp:comment_id"] += 1
+            elif len(comment.content) > WP_COMMENT_MAX_LENGTH:
+                self.report.skipped[TOO_LONG_COMMENTS] += 1
+            else:
+                by_id[comment.wp_id] = comment
+        return by_id
+
+    def post_of(self, wp_comment_id: int, batch_posts: dict[int, int]) -> int | None:
+        """Our id of the post a comment belongs to, if it is stored or in this batch."""
+        stored = self.comments.get(wp_comment_id)
+        return stored.post_id if stored else batch_posts.get(wp_comment_id)
 
     def depth(self, comment: reader.Comment, by_id: dict[int, reader.Comment]) -> int:
         """How deep in its thread: 0 for a comment whose parent is absent or already stored."""

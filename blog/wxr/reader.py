@@ -101,11 +101,17 @@ def _children(element: Element) -> dict[str, str]:
     return values
 
 
-def _int(value: str | None, default: int = 0) -> int:
+# WordPress ids are positive; this blog keeps them in BIGINT columns (signed, 64 bits).
+WP_ID_MAX = 2**63 - 1
+
+
+def _wp_id(value: str | None, absent: int | None = 0) -> int | None:
+    """A WordPress id, or ``absent`` for none: missing, not a number, or out of range."""
     try:
-        return int((value or "").strip())
+        number = int((value or "").strip())
     except ValueError:
-        return default
+        return absent
+    return number if 0 < number <= WP_ID_MAX else absent
 
 
 def _author(element: Element) -> Author:
@@ -114,7 +120,7 @@ def _author(element: Element) -> Author:
         login=values.get("author_login", "").strip(),
         display_name=values.get("author_display_name", "").strip(),
         email=values.get("author_email", "").strip(),
-        wp_id=_int(values.get("author_id"), None),
+        wp_id=_wp_id(values.get("author_id"), None),
     )
 
 
@@ -136,7 +142,7 @@ def _term(element: Element) -> Term | None:
 def _comment(element: Element) -> Comment:
     values = _children(element)
     return Comment(
-        wp_id=_int(values.get("comment_id")),
+        wp_id=_wp_id(values.get("comment_id")),
         author=values.get("comment_author", ""),
         email=values.get("comment_author_email", "").strip(),
         url=values.get("comment_author_url", "").strip(),
@@ -146,8 +152,8 @@ def _comment(element: Element) -> Comment:
         content=values.get("comment_content", ""),
         approved=values.get("comment_approved", "").strip(),
         type=values.get("comment_type", "").strip(),
-        parent=_int(values.get("comment_parent")),
-        user_id=_int(values.get("comment_user_id")),
+        parent=_wp_id(values.get("comment_parent")),
+        user_id=_wp_id(values.get("comment_user_id")),
     )
 
 
@@ -181,11 +187,11 @@ def _item(element: Element) -> Item:
             else:
                 item.content = value
         elif name == "post_id":
-            item.wp_id = _int(value, None)
+            item.wp_id = _wp_id(value, None)
         elif name == "post_password":
             item.password = value
         elif name == "post_parent":
-            item.parent = _int(value)
+            item.parent = _wp_id(value)
         elif name == "category":
             domain = {"tag": "post_tag"}.get(child.get("domain", ""), child.get("domain", ""))
             if domain in ("category", "post_tag"):
