@@ -22,12 +22,10 @@ import json
 import os
 import platform
 import re
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
@@ -39,6 +37,7 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
 
 import sqlalchemy as sa  # noqa: E402
+from _common import SECRET_KEY, Server, start_server  # noqa: E402
 from comment_post import two_kilobyte_comment  # noqa: E402
 from flask import session  # noqa: E402
 from flask_wtf.csrf import generate_csrf  # noqa: E402
@@ -50,39 +49,7 @@ from blog.extensions import db  # noqa: E402
 from blog.models import Post  # noqa: E402
 from tests.databases import scratch_database  # noqa: E402
 
-SECRET_KEY = "bench-load-secret-key-not-for-production-use-0123456789"
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 HIDDEN_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]*)"')
-
-
-@dataclass
-class Server:
-    name: str
-    process: subprocess.Popen
-    base_url: str
-    requests: int = 0
-
-    def pids(self) -> list[int]:
-        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        return [self.process.pid, *map(int, children.read_text().split())]
-
-    def cpu_seconds(self) -> float:
-        total = 0
-        for pid in self.pids():
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-        return total / CLOCK_TICKS
-
-    def worker_rss_mb(self) -> list[float]:
-        sizes = []
-        for pid in self.pids()[1:]:
-            status = Path(f"/proc/{pid}/status").read_text()
-            sizes.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)
-        return sizes
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=30)
 
 
 @dataclass
@@ -92,39 +59,6 @@ class Scenario:
     path: str
     headers: dict[str, str] = field(default_factory=dict)
     script: list[str] = field(default_factory=list)  # wrk -s SCRIPT -- ARGS
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def start_server(name: str, app: str, env: dict[str, str], workers: int, cwd: Path) -> Server:
-    port = free_port()
-    environment = {
-        **os.environ,
-        **env,
-        "BLOG_BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": str(workers),
-        "BLOG_ACCESS_LOG": "",
-    }
-    command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), app]
-    process = subprocess.Popen(command, cwd=cwd, env=environment, stdout=subprocess.DEVNULL)
-    server = Server(name, process, f"http://127.0.0.1:{port}")
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"{name} did not start (exit {process.returncode})")
-        try:
-            urllib.request.urlopen(server.base_url + "/robots.txt", timeout=2)
-            time.sleep(0.5)  # every worker booted
-            return server
-        except OSError as error:
-            if getattr(error, "code", None) == 404:  # hello world has no robots.txt
-                return server
-            time.sleep(0.2)
-    raise SystemExit(f"{name} did not answer within 60 s")
 
 
 def seconds(value: str, unit: str) -> float:
