@@ -692,7 +692,8 @@ def run(url: str, folder: Path, args) -> tuple[list[Row], list[Result], dict, So
         "DATABASE_URL": url,
         "BLOG_SECRET_KEY": SECRET_KEY,
         "BLOG_INSTANCE_PATH": str(instance),
-        "BLOG_PRODUCTION": "true",
+        # The defaults otherwise: no TRUSTED_HOSTS, so made-up Host values are
+        # answered (uncached) instead of refused, the harder case for the store.
         "BLOG_PREPARE_ON_START": "false",  # seeded, schema and all
         # The soak's own commenters are fast and all come from 127.0.0.1.
         "BLOG_COMMENT_RATE_LIMIT": "",
