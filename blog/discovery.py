@@ -4,14 +4,16 @@ import sqlalchemy as sa
 from flask import Blueprint, render_template, url_for
 from sqlalchemy.orm import load_only
 
+from blog import pagecache
 from blog.extensions import db
-from blog.models import Post, Tag, published_posts
+from blog.models import POSTS, Post, Tag, published_posts
 from blog.posts import queries
 
 bp = Blueprint("discovery", __name__)
 
 
 @bp.route("/sitemap.xml")
+@pagecache.shows(POSTS)
 def sitemap():
     """Home, every published post, every tag with a published post, every month."""
     posts = db.session.scalars(

@@ -17,7 +17,17 @@ from sqlalchemy.orm import contains_eager, defer
 
 from blog import pagecache, text
 from blog.extensions import db
-from blog.models import COMMENTS, Comment, CommentStatus, Post, Tag, discussion_of, published_posts
+from blog.models import (
+    COMMENTS,
+    POSTS,
+    Comment,
+    CommentStatus,
+    Post,
+    Tag,
+    discussion_of,
+    post_topic,
+    published_posts,
+)
 from blog.posts.queries import with_listing_data
 from blog.posts.views import post_url
 
@@ -68,6 +78,7 @@ class Feed:
 
 
 @bp.route("/feed/")
+@pagecache.shows(POSTS)
 def site():
     """The latest published posts."""
     posts = db.session.scalars(
@@ -87,6 +98,7 @@ def site():
 
 
 @bp.route("/tag/<slug>/feed/")
+@pagecache.shows(POSTS)
 def tag(slug: str):
     """The latest published posts with one tag."""
     if not text.is_valid_slug(slug):
@@ -108,6 +120,7 @@ def tag(slug: str):
 @bp.route("/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>/<slug>/feed/")
 def post_comments(year: int, month: int, slug: str):
     """The approved comments of one published post, newest first."""
+    pagecache.depends_on(post_topic(slug))
     post = (
         db.session.scalar(sa.select(Post).where(Post.slug == slug))
         if text.is_valid_slug(slug)
@@ -136,9 +149,9 @@ def post_comments(year: int, month: int, slug: str):
 
 
 @bp.route("/comments/feed/")
+@pagecache.shows(POSTS, COMMENTS)
 def comments():
     """The latest approved comments on published posts."""
-    pagecache.depends_on(COMMENTS)
     comments = db.session.scalars(
         without_private_details(sa.select(Comment))
         .join(Comment.post)

@@ -19,7 +19,8 @@ def utcnow() -> datetime:
 # What readers see, named for the page cache (blog/pagecache/versions.py): a
 # change renews the topics it touches, and a stored page is good while the
 # topics it was made from are unchanged.
-SITE = "site"  # every reader's page: the posts, their tags and their authors' names
+SITE = "site"  # every reader's page: tags, authors' names, anything changed in bulk
+POSTS = "posts"  # the published posts: lists, feeds, search, the sidebar, neighbours
 COMMENTS = "comments"  # the comment feeds and the sidebar's recent comments
 # Tables whose bulk INSERT/UPDATE/DELETE (imports, bulk moderation) readers may see,
 # with what they renew: a bulk statement does not say which rows it touched.
@@ -30,6 +31,14 @@ BULK_TOPICS = {
     "users": {SITE, COMMENTS},
     "comments": {SITE, COMMENTS},
 }
+
+
+def post_topic(slug: str) -> str:
+    """The topic of one post's own words: its page and its comment feed.
+
+    Named by slug, so a post page can read its version before it finds the post.
+    """
+    return f"post:{slug}"
 
 
 def discussion_of(post_id: int) -> str:
@@ -144,7 +153,13 @@ class Tag(db.Model):
     )
 
     def reader_topics(self, deleted: bool = False) -> set[str]:
-        return {SITE}
+        """Its name is on every post that has it: renamed or deleted, any page may change.
+
+        A new tag, or a tag given to a post, shows through that post's own change.
+        """
+        attributes = sa.inspect(self).attrs
+        renamed = attributes.name.history.deleted or attributes.slug.history.deleted
+        return {SITE} if deleted or renamed else set()
 
     def __repr__(self) -> str:
         return f"<Tag {self.slug}>"
@@ -214,8 +229,11 @@ class Post(db.Model):
         return self.published_at or self.created_at
 
     def reader_topics(self, deleted: bool = False) -> set[str]:
-        """A post that is or was published is on lists, feeds and its neighbours' pages."""
-        return {SITE} if PostStatus.PUBLISHED in _statuses(self) else set()
+        """A post that is or was published: on its own page, and on lists and feeds."""
+        if PostStatus.PUBLISHED not in _statuses(self):
+            return set()
+        slugs = {self.slug, *sa.inspect(self).attrs.slug.history.deleted}
+        return {POSTS, *map(post_topic, slugs)}
 
     def __repr__(self) -> str:
         return f"<Post {self.slug}>"

@@ -243,3 +243,17 @@ def test_a_script_root_gets_pages_and_a_sidebar_of_its_own(app, make_post):
         mounted = app.test_client().get(url, base_url="http://localhost/mounted/")
         assert 'href="/mounted/' in mounted.get_data(as_text=True) or url == "/feed/"
         assert "/mounted/" not in page(app.test_client(), url), url
+
+
+def test_a_new_post_leaves_other_post_pages_stored_with_new_neighbours(app, make_post):
+    make_post("Older", tags=["Shared"])
+    reader = app.test_client()
+    older_url = permalink(reader, "Older")
+    assert "Next post" not in page(reader, older_url)
+    make_post("Newer", tags=["Shared"])
+    response = reader.get(older_url)
+    assert response.headers["X-Cache"] == "HIT"  # the page was not made again...
+    html = response.get_data(as_text=True)
+    assert "Next post: <a" in html and ">Newer</a>" in html  # ...its neighbours were
+    assert "Related posts" in html
+    assert "Newer" in page(reader, "/")  # and the lists show it

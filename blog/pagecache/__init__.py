@@ -24,12 +24,13 @@ from blog.pagecache.pages import (
     fragment,
     personal,
     serve_cached_page,
+    shows,
     store_page,
 )
 from blog.pagecache.policy import Policy
 from blog.pagecache.wsgi import CookielessPages
 
-__all__ = ["CookielessPages", "depends_on", "fragment", "init_app", "personal", "stats"]
+__all__ = ["CookielessPages", "depends_on", "fragment", "init_app", "personal", "shows", "stats"]
 
 # Short names for the stores an operator picks with CACHE_TYPE.
 STORES = {"DiskCache": "blog.pagecache.store.DiskStore"}

@@ -9,6 +9,7 @@ spliced in when a page is served, so a new comment re-renders one post page
 and one sidebar instead of the whole site.
 """
 
+import functools
 import hashlib
 import hmac
 from collections.abc import Callable, Iterable
@@ -94,6 +95,20 @@ def depends_on(*topics: str) -> None:
     g.setdefault("page_topics", {SITE}).update(topics)
 
 
+def shows(*topics: str):
+    """Decorate a view whose pages show these topics (besides the SITE)."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def view_showing_topics(*args, **kwargs):
+            depends_on(*topics)
+            return view(*args, **kwargs)
+
+        return view_showing_topics
+
+    return decorate
+
+
 def personal(name: str, value: str, make: Callable[[], str]) -> None:
     """Mark a value on this page as the reader's own: cached pages get a fresh one."""
     g.setdefault("personal_values", {})[name] = (value, make)
@@ -111,6 +126,8 @@ def fragment(
     piece = current_piece(name, render, topics)
     if spliced and piece.html:
         g.setdefault("spliced", {})[name] = (piece, render, topics)
+    elif spliced:  # nothing to find in the page: the page itself depends on its topics
+        depends_on(*topics)
     return Markup(piece.html)  # noqa: S704 (our own template's output, cached as is)
 
 

@@ -55,6 +55,12 @@ def post_by_slug(slug: str) -> Post | None:
     )
 
 
+def post_with_tags(post_id: int) -> Post | None:
+    return db.session.scalar(
+        sa.select(Post).where(Post.id == post_id).options(selectinload(Post.tags))
+    )
+
+
 def neighbours(post: Post) -> tuple[Post | None, Post | None]:
     """The published posts just before and after ``post``."""
     if not post.is_published:

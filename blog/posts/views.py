@@ -1,3 +1,5 @@
+import functools
+
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -8,7 +10,17 @@ from blog.comments.browser import own_comment_ids, saved_details
 from blog.comments.forms import CommentForm, ReaderCommentForm, new_stamp
 from blog.comments.moderation import comments_open
 from blog.extensions import db
-from blog.models import COMMENTS, SITE, Comment, CommentStatus, Post, Tag, discussion_of
+from blog.models import (
+    COMMENTS,
+    POSTS,
+    SITE,
+    Comment,
+    CommentStatus,
+    Post,
+    Tag,
+    discussion_of,
+    post_topic,
+)
 from blog.pagination import page_arg, row_id
 from blog.posts import queries
 
@@ -21,7 +33,9 @@ def sidebar() -> dict:
     if request.blueprint != "posts":
         return {}
     return {
-        "sidebar": pagecache.fragment("sidebar", render_sidebar, (SITE, COMMENTS), spliced=True)
+        "sidebar": pagecache.fragment(
+            "sidebar", render_sidebar, (SITE, POSTS, COMMENTS), spliced=True
+        )
     }
 
 
@@ -48,6 +62,7 @@ def per_page() -> int:
 
 
 @bp.route("/")
+@pagecache.shows(POSTS)
 def index():
     """The newest published posts."""
     pagination = queries.home_page(page_arg(), per_page())
@@ -55,6 +70,7 @@ def index():
 
 
 @bp.route("/tag/<slug>/")
+@pagecache.shows(POSTS)
 def tag(slug: str):
     """Published posts with one tag."""
     if not text.is_valid_slug(slug):
@@ -66,6 +82,7 @@ def tag(slug: str):
 
 @bp.route("/<int(fixed_digits=4):year>/", defaults={"month": None})
 @bp.route("/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>/")
+@pagecache.shows(POSTS)
 def archive(year: int, month: int | None):
     """Published posts of one year or one month."""
     if not (1 <= year <= 9999 and (month is None or 1 <= month <= 12)):
@@ -79,6 +96,7 @@ def archive(year: int, month: int | None):
 @bp.route("/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>/<slug>/")
 def post(year: int, month: int, slug: str):
     """One post and its discussion; drafts and scheduled posts only for the author."""
+    pagecache.depends_on(post_topic(slug))  # before the post is found: see depends_on
     post = queries.post_by_slug(slug) if text.is_valid_slug(slug) else None
     if post is None or not (post.is_published or current_user.is_authenticated):
         abort(404)
@@ -102,8 +120,6 @@ def blank_comment_form() -> CommentForm:
 
 def render_post_page(post: Post, form: CommentForm, status: int = 200):
     """The post page, also re-rendered by the comment view when a comment has errors."""
-    older, newer = queries.neighbours(post)
-    related = related_section(post) if post.is_published else ""
     discussion = None
     reply_to = None
     if post.is_published:
@@ -115,9 +131,7 @@ def render_post_page(post: Post, form: CommentForm, status: int = 200):
     return render_template(
         "posts/post.html",
         post=post,
-        older=older,
-        newer=newer,
-        related=related,
+        more_posts=more_posts(post) if post.is_published else "",
         discussion=discussion,
         form=form,
         reply_to=reply_to,
@@ -125,14 +139,23 @@ def render_post_page(post: Post, form: CommentForm, status: int = 200):
     ), status
 
 
-def related_section(post: Post) -> str:
-    """Posts sharing its tags: a query over every post with those tags, so made once a version."""
+def more_posts(post: Post) -> str:
+    """Its neighbours and related posts: they change with other posts, not with this one.
 
-    def render() -> str:
-        template = current_app.jinja_env.get_template("posts/_related.html")
-        return template.render(related=queries.related_posts(post))
+    A fragment of its own, spliced into the stored page when it is served, so a
+    new post re-renders this small part of every post page, not every page.
+    """
+    render = functools.partial(render_more_posts, post.id)  # stored with the page: no closure
+    return pagecache.fragment(f"more:{post.id}", render, (SITE, POSTS), spliced=True)
 
-    return pagecache.fragment(f"related:{post.id}", render)
+
+def render_more_posts(post_id: int) -> str:
+    post = queries.post_with_tags(post_id)
+    if post is None:  # deleted since the page was stored
+        return ""
+    older, newer = queries.neighbours(post)
+    template = current_app.jinja_env.get_template("posts/_more.html")
+    return template.render(older=older, newer=newer, related=queries.related_posts(post))
 
 
 def reply_target(post: Post, comment_id) -> Comment | None:
@@ -160,6 +183,7 @@ def post_url(post: Post, **kwargs) -> str:
 
 
 @bp.route("/search")
+@pagecache.shows(POSTS)
 def search():
     """Full-text search of the published posts: /search?q=words&page=N."""
     from blog import search as full_text  # aliased: this view is called search too
