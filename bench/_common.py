@@ -8,6 +8,7 @@ import sys
 import time
 import urllib.request
 from dataclasses import dataclass
+from http.cookies import CookieError, SimpleCookie
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -108,3 +109,18 @@ def start_server(
                 return server
             time.sleep(0.2)
     raise SystemExit(f"{name} did not answer within 60 s")
+
+
+def keep_cookies(jar: dict[str, str], set_cookie_headers: list[str]) -> None:
+    """Keep the cookies a response sets and drop the ones it deletes, as a browser does."""
+    for header in set_cookie_headers:
+        cookie = SimpleCookie()
+        try:
+            cookie.load(header)
+        except CookieError:
+            continue
+        for name, morsel in cookie.items():
+            if morsel.value and morsel["max-age"] != "0":
+                jar[name] = morsel.value
+            else:
+                jar.pop(name, None)

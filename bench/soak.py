@@ -53,7 +53,6 @@ import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from http.cookies import CookieError, SimpleCookie
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -76,7 +75,7 @@ sys.path.insert(0, str(PROJECT))
 import blog  # noqa: E402
 
 # isort: on
-from _common import SECRET_KEY, Server, start_server  # noqa: E402
+from _common import SECRET_KEY, Server, keep_cookies, start_server  # noqa: E402
 from comment_post import HIDDEN as FORM_TOKENS  # noqa: E402
 from seed import AUTHOR, AUTHOR_PASSWORD, WORDS, comment_body, markdown_body, seed  # noqa: E402
 
@@ -171,24 +170,11 @@ class Browser:
         cache = marks[-1]  # the outermost layer's word, should several have marked it
         self.recorder.add(Result(self.kind, path, now, now - started, response.status, cache))
         if self.keeps_cookies:
-            self.keep_cookies(response.headers.get_all("Set-Cookie") or [])
+            keep_cookies(self.cookies, response.headers.get_all("Set-Cookie") or [])
         return response.status, response.headers, data.decode("utf-8", "replace")
 
     def get(self, path: str, host: str = ""):
         return self.request("GET", path, host=host)
-
-    def keep_cookies(self, headers: list[str]) -> None:
-        for header in headers:
-            cookie = SimpleCookie()
-            try:
-                cookie.load(header)
-            except CookieError:
-                continue
-            for name, morsel in cookie.items():
-                if morsel.value and morsel["max-age"] != "0":
-                    self.cookies[name] = morsel.value
-                else:
-                    self.cookies.pop(name, None)
 
     def follow(self, answer) -> None:
         """GET the page a redirect points to, as a browser would."""

@@ -20,6 +20,7 @@ from blog.extensions import db
 from blog.models import (
     COMMENTS,
     POSTS,
+    TAG_PAGES,
     Comment,
     CommentStatus,
     Post,
@@ -27,6 +28,7 @@ from blog.models import (
     discussion_of,
     post_topic,
     published_posts,
+    tag_topic,
 )
 from blog.posts.queries import with_listing_data
 from blog.posts.views import post_url
@@ -98,11 +100,11 @@ def site():
 
 
 @bp.route("/tag/<slug>/feed/")
-@pagecache.shows(POSTS)
 def tag(slug: str):
     """The latest published posts with one tag."""
     if not text.is_valid_slug(slug):
         abort(404)
+    pagecache.depends_on(TAG_PAGES, tag_topic(slug))
     tag = db.first_or_404(sa.select(Tag).where(Tag.slug == slug))
     select = published_posts().where(Post.tags.any(Tag.id == tag.id))
     posts = db.session.scalars(with_listing_data(select, bodies=True).limit(entry_limit())).all()

@@ -20,7 +20,9 @@ def utcnow() -> datetime:
 # change renews the topics it touches, and a stored page is good while the
 # topics it was made from are unchanged.
 SITE = "site"  # every reader's page: tags, authors' names, anything changed in bulk
-POSTS = "posts"  # the published posts: lists, feeds, search, the sidebar, neighbours
+POSTS = "posts"  # the published posts: home, feeds, search, the sidebar, neighbours
+# Every tag's page and feed: for a change to a post whose tags were not loaded.
+TAG_PAGES = "tag-pages"
 COMMENTS = "comments"  # the comment feeds and the sidebar's recent comments
 # Tables whose bulk INSERT/UPDATE/DELETE (imports, bulk moderation) readers may see,
 # with what they renew: a bulk statement does not say which rows it touched.
@@ -39,6 +41,16 @@ def post_topic(slug: str) -> str:
     Named by slug, so a post page can read its version before it finds the post.
     """
     return f"post:{slug}"
+
+
+def tag_topic(slug: str) -> str:
+    """One tag's page and feed: a post with that tag (or that lost it) changed."""
+    return f"tag:{slug}"
+
+
+def archive_topic(year: int, month: int | None = None) -> str:
+    """One year's or one month's archive, dated in UTC like the permalinks."""
+    return f"month:{year:04d}-{month:02d}" if month else f"year:{year:04d}"
 
 
 def discussion_of(post_id: int) -> str:
@@ -229,11 +241,25 @@ class Post(db.Model):
         return self.published_at or self.created_at
 
     def reader_topics(self, deleted: bool = False) -> set[str]:
-        """A post that is or was published: on its own page, and on lists and feeds."""
+        """A post that is or was published: its own page, the lists that show it.
+
+        Before and after the change: a post moved to another slug, date or tag
+        leaves the old page, archive and tag page as well as joining the new.
+        """
         if PostStatus.PUBLISHED not in _statuses(self):
             return set()
-        slugs = {self.slug, *sa.inspect(self).attrs.slug.history.deleted}
-        return {POSTS, *map(post_topic, slugs)}
+        attributes = sa.inspect(self).attrs
+        slugs = {self.slug, *attributes.slug.history.deleted}
+        dates = {self.published_at, *attributes.published_at.history.deleted} - {None}
+        archives = {archive_topic(date.year, month) for date in dates
+                    for month in (None, date.month)}  # fmt: skip
+        return {POSTS, *map(post_topic, slugs), *archives, *self._tag_topics()}
+
+    def _tag_topics(self) -> set[str]:
+        if "tags" in sa.inspect(self).unloaded:
+            return {TAG_PAGES}
+        added, kept, removed = sa.inspect(self).attrs.tags.history
+        return {tag_topic(tag.slug) for tag in (*added, *kept, *removed)}
 
     def __repr__(self) -> str:
         return f"<Post {self.slug}>"

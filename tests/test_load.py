@@ -24,12 +24,12 @@ import urllib.parse
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
-from http.cookies import CookieError, SimpleCookie
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
+from bench._common import keep_cookies
 from blog import create_app
 from blog.extensions import db
 from blog.models import Comment, Post, PostStatus, User, utcnow
@@ -163,23 +163,10 @@ class Reader:
             connection.request(method, path, body=body, headers=headers)
             response = connection.getresponse()
             data = response.read().decode("utf-8", "replace")
-            self.keep_cookies(response.headers.get_all("Set-Cookie") or [])
+            keep_cookies(self.cookies, response.headers.get_all("Set-Cookie") or [])
             return response.status, response.headers, data
         finally:
             connection.close()
-
-    def keep_cookies(self, headers: list[str]) -> None:
-        for header in headers:
-            cookie = SimpleCookie()
-            try:
-                cookie.load(header)
-            except CookieError:
-                continue
-            for name, morsel in cookie.items():
-                if morsel.value and morsel["max-age"] not in ("0",):
-                    self.cookies[name] = morsel.value
-                else:
-                    self.cookies.pop(name, None)
 
     def open_page(self, path: str, failures: list[str], deadline: float) -> bool:
         """Take a fresh form from the page at ``path``; False if it cannot be had."""

@@ -5,15 +5,17 @@ import http.client
 import json
 import re
 import uuid
+from datetime import timedelta
 
 import pytest
 import redis
 
 from blog import create_app, pagecache
 from blog.config import ConfigurationError
+from blog.models import utcnow
 from blog.pagecache.policy import QUERY_PARAMETERS
 from tests import live_server as live
-from tests.conftest import app_config, empty_database, permalink
+from tests.conftest import app_config, empty_database, permalink, post_form
 from tests.live_server import ROOT
 from tests.test_pagecache import comment_on, page, queries_for
 
@@ -257,3 +259,37 @@ def test_a_new_post_leaves_other_post_pages_stored_with_new_neighbours(app, make
     assert "Next post: <a" in html and ">Newer</a>" in html  # ...its neighbours were
     assert "Related posts" in html
     assert "Newer" in page(reader, "/")  # and the lists show it
+
+
+def test_a_new_post_renews_only_the_lists_that_show_it(app, make_post):
+    long_ago = utcnow() - timedelta(days=400)
+    make_post("Old garden", tags=["Garden"], published_at=long_ago)
+    make_post("Old river", tags=["River"], published_at=long_ago)
+    reader = app.test_client()
+    elsewhere = ("/tag/river/", f"/{long_ago:%Y/%m}/", f"/{long_ago:%Y}/")
+    for url in ("/", "/tag/garden/", *elsewhere):
+        page(reader, url)
+    make_post("New garden", tags=["Garden"])
+    for url in elsewhere:  # other tags, other months: still stored
+        assert reader.get(url).headers["X-Cache"] == "HIT", url
+    for url in ("/", "/tag/garden/", f"/{utcnow():%Y/%m}/"):
+        assert "New garden" in page(reader, url), url
+
+
+LISTED = 'rel="bookmark">Moving<'  # the post in a page's list of posts
+
+
+def test_an_edited_post_leaves_its_old_tag_and_month(app, client, auth, make_post):
+    reader = app.test_client()
+    long_ago = utcnow() - timedelta(days=400)
+    post_id = make_post("Moving", tags=["Before"], published_at=long_ago)
+    old_month = f"/{long_ago:%Y/%m}/"
+    assert LISTED in page(reader, "/tag/before/") and LISTED in page(reader, old_month)
+    auth.login()
+    response = post_form(client, f"/admin/posts/{post_id}/edit", {
+        "title": "Moving", "slug": "moving", "body": "Words.", "excerpt": "", "tags": "After",
+        "status": "published", "published_at": utcnow().strftime("%Y-%m-%dT%H:%M")})  # fmt: skip
+    assert response.status_code in (302, 303), response.get_data(as_text=True)
+    assert LISTED not in page(reader, "/tag/before/")  # (the sidebar still has it)
+    assert reader.get(old_month).status_code == 404  # nothing left that month
+    assert LISTED in page(reader, "/tag/after/")

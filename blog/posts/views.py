@@ -14,12 +14,15 @@ from blog.models import (
     COMMENTS,
     POSTS,
     SITE,
+    TAG_PAGES,
     Comment,
     CommentStatus,
     Post,
     Tag,
+    archive_topic,
     discussion_of,
     post_topic,
+    tag_topic,
 )
 from blog.pagination import page_arg, row_id
 from blog.posts import queries
@@ -70,11 +73,11 @@ def index():
 
 
 @bp.route("/tag/<slug>/")
-@pagecache.shows(POSTS)
 def tag(slug: str):
     """Published posts with one tag."""
     if not text.is_valid_slug(slug):
         abort(404)
+    pagecache.depends_on(TAG_PAGES, tag_topic(slug))
     tag = db.first_or_404(sa.select(Tag).where(Tag.slug == slug))
     pagination = queries.tag_page(tag, page_arg(), per_page())
     return render_template("posts/tag.html", tag=tag, pagination=pagination)
@@ -82,11 +85,11 @@ def tag(slug: str):
 
 @bp.route("/<int(fixed_digits=4):year>/", defaults={"month": None})
 @bp.route("/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>/")
-@pagecache.shows(POSTS)
 def archive(year: int, month: int | None):
     """Published posts of one year or one month."""
     if not (1 <= year <= 9999 and (month is None or 1 <= month <= 12)):
         abort(404)
+    pagecache.depends_on(archive_topic(year, month))
     pagination = queries.archive_page(year, month, page_arg(), per_page())
     if not pagination.items:
         abort(404)
