@@ -293,3 +293,12 @@ def test_an_edited_post_leaves_its_old_tag_and_month(app, client, auth, make_pos
     assert LISTED not in page(reader, "/tag/before/")  # (the sidebar still has it)
     assert reader.get(old_month).status_code == 404  # nothing left that month
     assert LISTED in page(reader, "/tag/after/")
+
+
+def test_a_store_that_keeps_nothing_still_serves_every_page(database_url, make_post):
+    app = create_app(app_config(database_url, CACHE_TYPE="NullCache", CACHE_NO_NULL_WARNING=True))
+    make_post("Unstored", tags=["Nowhere"])
+    reader = app.test_client()
+    for url in ("/", permalink(reader, "Unstored"), "/tag/nowhere/", "/feed/", "/sitemap.xml"):
+        assert reader.get(url).status_code == 200, url
+        assert reader.get(url).headers["X-Cache"] == "MISS", url

@@ -61,7 +61,9 @@ def current(topics: Iterable[str]) -> dict[str, Version]:
         if version is None:
             # add(), not set(): when several workers create it at once, one wins for all.
             cache.add(key(topic), Version.new(topic), timeout=0)
-            version = cache.get(key(topic))
+            # A store that keeps nothing (down, or NullCache): a version of this
+            # request alone, which no stored page matches.
+            version = cache.get(key(topic)) or Version.new(topic)
         known[topic] = version
     if SITE in missing:
         known[SITE] = settled_site(known[SITE])
