@@ -302,3 +302,17 @@ def test_a_store_that_keeps_nothing_still_serves_every_page(database_url, make_p
     for url in ("/", permalink(reader, "Unstored"), "/tag/nowhere/", "/feed/", "/sitemap.xml"):
         assert reader.get(url).status_code == 200, url
         assert reader.get(url).headers["X-Cache"] == "MISS", url
+
+
+def test_made_up_slugs_tags_and_months_store_nothing(disk_app, make_post):
+    """Pages name their topics from the URL before the look-up: no row for each guess."""
+    make_post("Real", tags=["Real"])
+    reader = disk_app.test_client()
+    page(reader, "/")
+    before = pagecache.stats(disk_app)
+    for number in range(300):
+        for url in (f"/2026/12/made-up-{number}/", f"/tag/made-up-{number}/",
+                    f"/2026/12/made-up-{number}/feed/", f"/{1000 + number}/01/"):  # fmt: skip
+            assert reader.get(url).status_code == 404, url
+    after = pagecache.stats(disk_app)
+    assert (after["entries"], after["pinned"]) == (before["entries"], before["pinned"])

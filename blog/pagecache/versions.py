@@ -24,6 +24,7 @@ from blog.extensions import cache, db
 from blog.models import BULK_TOPICS, SITE, Post, PostStatus, utcnow
 
 UNKNOWN = 0.0  # the next publication has not been looked up yet
+NEVER_RENEWED = "never-renewed"
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,15 @@ class Version:
     def new(cls, topic: str) -> "Version":
         return cls(secrets.token_hex(8), time.time(), UNKNOWN if topic == SITE else None)
 
+    @classmethod
+    def initial(cls, topic: str) -> "Version":
+        """The version of a topic never renewed: the same everywhere, so never stored.
+
+        Pages name topics from their URL (a slug, a month) before anything is
+        looked up: a stranger's made-up slugs must not leave a row each.
+        """
+        return cls(NEVER_RENEWED, time.time(), UNKNOWN if topic == SITE else None)
+
     @property
     def is_settled(self) -> bool:
         """Whether this version holds without asking the database."""
@@ -47,24 +57,21 @@ def key(topic: str) -> str:
     return f"version:{topic}"
 
 
-def stored(store, topics: Iterable[str]) -> dict[str, Version | None]:
-    """The stored versions of ``topics``, straight from ``store``: for the WSGI layer."""
+def stored(store, topics: Iterable[str]) -> dict[str, Version]:
+    """The versions of ``topics`` straight from ``store`` (the WSGI layer reads them so)."""
     topics = list(topics)
-    return dict(zip(topics, store.get_many(*map(key, topics)), strict=True))
+    found = store.get_many(*map(key, topics))
+    return {
+        topic: version or Version.initial(topic)
+        for topic, version in zip(topics, found, strict=True)
+    }
 
 
 def current(topics: Iterable[str]) -> dict[str, Version]:
-    """The versions of ``topics`` for this request: read once, created when missing."""
+    """The versions of ``topics`` for this request, each read once."""
     known = g.setdefault("versions", {})
     missing = [topic for topic in topics if topic not in known]
-    for topic, version in stored(cache, missing).items():
-        if version is None:
-            # add(), not set(): when several workers create it at once, one wins for all.
-            cache.add(key(topic), Version.new(topic), timeout=0)
-            # A store that keeps nothing (down, or NullCache): a version of this
-            # request alone, which no stored page matches.
-            version = cache.get(key(topic)) or Version.new(topic)
-        known[topic] = version
+    known.update(stored(cache, missing))
     if SITE in missing:
         known[SITE] = settled_site(known[SITE])
     return {topic: known[topic] for topic in topics}

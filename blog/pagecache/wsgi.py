@@ -44,7 +44,7 @@ class CookielessPages:
         if entry is None:
             return None
         current = versions.stored(store, entry.topics())
-        if any(version is None or not version.is_settled for version in current.values()):
+        if not all(version.is_settled for version in current.values()):
             return None
         if not versions.is_current(entry.versions, current):
             return None
