@@ -24,7 +24,7 @@ from wtforms.validators import DataRequired, Length
 from blog.errors import keeps_input_on_csrf_error
 from blog.extensions import db, login_manager
 from blog.forms import BlogForm, EmptyForm
-from blog.models import LoginAttempt, User, utcnow
+from blog.models import LoginAttempt, User, password_hash_method, utcnow
 
 bp = Blueprint("auth", __name__)
 
@@ -70,8 +70,8 @@ def end_stale_sessions() -> None:
 
 
 @cache
-def _dummy_hash() -> str:
-    return generate_password_hash("no such user", method="scrypt")
+def _dummy_hash(method: str) -> str:
+    return generate_password_hash("no such user", method=method)
 
 
 class LoginForm(BlogForm):
@@ -100,7 +100,7 @@ def authenticate(username: str, password: str) -> User | None:
     if user is None or user.password_hash is None:
         # Hash anyway, so "no such user" and "no password yet" (an imported
         # author) take as long as "wrong password".
-        check_password_hash(_dummy_hash(), password)
+        check_password_hash(_dummy_hash(password_hash_method()), password)
         return None
     return user if user.check_password(password) else None
 

@@ -42,6 +42,8 @@ DEFAULTS = {
     "SESSION_IDLE_MINUTES": 120,  # logged out after this long without a request
     "SESSION_MAX_HOURS": 24 * 7,  # and after this long in any case (remember-me aside)
     "REMEMBER_COOKIE_DURATION": 30 * 24 * 3600,
+    # werkzeug's method for new password hashes; the tests choose a cheap one.
+    "PASSWORD_HASH_METHOD": "scrypt",
     # Speed: whole pages for anonymous readers, kept until what they show changes.
     "PAGE_CACHE": True,
     # Shared by every gunicorn worker: a SQLite file in instance/ ("DiskCache"), or

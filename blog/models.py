@@ -4,6 +4,7 @@ import enum
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from flask import current_app, has_app_context
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -106,6 +107,11 @@ post_tags = sa.Table(
 )
 
 
+def password_hash_method() -> str:
+    """scrypt, unless the app's config chooses another (the tests choose a cheap one)."""
+    return current_app.config["PASSWORD_HASH_METHOD"] if has_app_context() else "scrypt"
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
 
@@ -118,7 +124,7 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password, method="scrypt")
+        self.password_hash = generate_password_hash(password, method=password_hash_method())
         self.end_sessions()
 
     def end_sessions(self) -> None:

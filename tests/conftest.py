@@ -19,6 +19,8 @@ from tests import live_server as live
 from tests.databases import scratch_database
 
 TEST_PASSWORD = "correct horse battery staple"
+# One round of PBKDF2: the hashing path without scrypt's ~0.2 s a login.
+TEST_HASH_METHOD = "pbkdf2:sha256:1"
 CSRF_INPUT = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
 # The comment form's per-reader hidden fields: the CSRF token and the signed stamp.
 FORM_TOKENS = re.compile(r'<input[^>]*name="(csrf_token|issued)"[^>]*value="([^"]*)"')
@@ -36,6 +38,7 @@ def app_config(database_url: str, **overrides) -> dict:
         # A store of its own for each test's app (production shares a folder or Redis).
         "CACHE_TYPE": "SimpleCache",
         "RATELIMIT_STORAGE_URI": "memory://",
+        "PASSWORD_HASH_METHOD": TEST_HASH_METHOD,
         **overrides,
     }
 

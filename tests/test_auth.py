@@ -139,3 +139,16 @@ def test_remember_me_sets_a_cookie(client, auth):
     )
     cookie = client.get_cookie("remember_token")
     assert cookie is not None and cookie.http_only
+
+
+def test_passwords_are_hashed_with_scrypt_unless_configured(database_url):
+    from blog import create_app
+    from tests.conftest import app_config
+
+    config = app_config(database_url)
+    del config["PASSWORD_HASH_METHOD"]
+    with create_app(config).app_context():
+        user = User(username="someone", display_name="Someone")
+        user.set_password("a long enough password")
+        assert user.password_hash.startswith("scrypt:")
+        assert user.check_password("a long enough password")

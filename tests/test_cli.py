@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from blog.cli import MIN_PASSWORD_LENGTH
 from blog.extensions import db
 from blog.models import Comment, Post, User
-from tests.conftest import TEST_PASSWORD, AuthActions
+from tests.conftest import TEST_HASH_METHOD, TEST_PASSWORD, AuthActions
 
 NEW_PASSWORD = "a brand new passphrase"
 PRINTED_PASSWORD = re.compile(r"with the password: (\S+)")
@@ -35,7 +35,8 @@ def test_create_user_with_password_from_stdin(app, runner):
     user = user_named(app, "alice")
     assert user is not None
     assert user.display_name == "alice"
-    assert user.password_hash.startswith("scrypt:")
+    # Hashed with the configured method (scrypt outside the tests: test_auth).
+    assert user.password_hash.startswith(TEST_HASH_METHOD + "$")
     assert user.check_password(TEST_PASSWORD)
     assert not user.check_password(TEST_PASSWORD + "\n")
     assert TEST_PASSWORD not in result.output
@@ -251,7 +252,7 @@ def test_init_creates_admin_and_prints_its_password_once(app, runner):
 
     [admin] = users(app)
     assert admin.username == "admin"
-    assert admin.password_hash.startswith("scrypt:")
+    assert admin.password_hash.startswith(TEST_HASH_METHOD + "$")
     assert admin.check_password(password)
     assert not admin.check_password(password + "x")
     assert password not in admin.password_hash

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError, StatementError
 from blog.extensions import db
 from blog.models import Post, PostStatus, Tag, User, UTCDateTime, published_posts, utcnow
 from blog.text import ELLIPSIS
-from tests.conftest import TEST_PASSWORD
+from tests.conftest import TEST_HASH_METHOD, TEST_PASSWORD
 
 # --- passwords --------------------------------------------------------------
 
@@ -57,7 +57,7 @@ def test_user_without_password_hash_cannot_log_in(app):
 def test_password_hash_survives_the_database(app, author):
     with app.app_context():
         user = db.session.get(User, author)
-        assert user.password_hash.startswith("scrypt:")
+        assert user.password_hash.startswith(TEST_HASH_METHOD + "$")
         assert user.check_password(TEST_PASSWORD)
         assert not user.check_password("wrong password, wrong")
 
