@@ -32,3 +32,24 @@ def on_starting(server) -> None:
     # or their libraries, and the workers it forks do not inherit them.
     init = [sys.executable, "-m", "flask", "--app", "blog", "init"]
     subprocess.run([*init, "--base-url", f"http://{server.cfg.bind[0]}"], check=True)  # noqa: S603
+
+
+# The mail worker (blog/mail/): one process beside the web workers, so mail
+# is sent without an extra command. It stops at once when no mail server is
+# configured. Production with several machines runs `flask --app blog
+# mail-worker` instead (BLOG_MAIL_WORKER=false here); several are safe.
+mail_worker = None
+
+
+def when_ready(server) -> None:
+    global mail_worker
+    if os.environ.get("BLOG_MAIL_WORKER", "true").lower() in ("0", "false", "no"):
+        return
+    command = [sys.executable, "-m", "flask", "--app", "blog", "mail-worker"]
+    mail_worker = subprocess.Popen(command)  # noqa: S603
+
+
+def on_exit(server) -> None:
+    if mail_worker is not None and mail_worker.poll() is None:
+        mail_worker.terminate()
+        mail_worker.wait(timeout=30)

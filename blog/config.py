@@ -32,6 +32,19 @@ DEFAULTS = {
     "COMMENT_THREADS_PER_PAGE": 50,
     "COMMENT_DEFAULT_PAGE": "newest",  # or "oldest": which page of a long discussion opens first
     "COMMENT_COOKIE_DAYS": 365,
+    # Mail (blog/mail/): nothing is sent without a server.
+    "MAIL_SERVER": "",  # smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465
+    "MAIL_FROM": "",  # the sender's address; default: blog@ the server's host name
+    "MAIL_TO": "",  # where the author's mail goes (addresses separated by commas)
+    "MAIL_AUTHOR_NOTIFY": "pending",  # "pending" (held comments), "all" or "off"
+    "MAIL_BURST": 3,  # author's mails about comments per window; then one digest
+    "MAIL_BURST_MINUTES": 10,
+    "MAIL_MAX_ATTEMPTS": 8,  # then the message is marked failed (shown in the admin)
+    "MAIL_RETRY_SECONDS": 60,  # the first retry's delay, doubled each time
+    "MAIL_SEND_LEASE_SECONDS": 600,  # a claim older than this was a worker that died
+    "MAIL_POLL_SECONDS": 5,  # how often an idle worker looks at the outbox
+    "MAIL_SMTP_TIMEOUT": 30,
+    "MAIL_WORKER": True,  # gunicorn.conf.py starts a worker beside the web workers
     # RATELIMIT_STORAGE_URI: by default instance/ratelimit (see ratelimit_storage_uri).
     "RATELIMIT_HEADERS_ENABLED": True,
     # The author's account.

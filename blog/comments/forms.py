@@ -90,6 +90,7 @@ class ReaderCommentForm(CommentForm):
     save_details = BooleanField(
         "Save my name, email, and website in this browser for the next time I comment."
     )
+    notify = BooleanField("Notify me of follow-up comments by email")  # blog/mail/subscriptions.py
 
 
 def _serializer() -> URLSafeTimedSerializer:

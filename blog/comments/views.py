@@ -11,6 +11,7 @@ from blog.comments.forms import CommentForm, ReaderCommentForm
 from blog.comments.moderation import comments_open, decide
 from blog.errors import keeps_input_on_csrf_error
 from blog.extensions import db, limiter
+from blog.mail import subscriptions
 from blog.models import Comment, CommentStatus, Post
 from blog.posts.views import post_url, render_post_page, reply_target
 
@@ -59,6 +60,8 @@ def create(post_id: int):
         form.form_errors.append(DUPLICATE)
         return render_post_page(post, form, 422)
     db.session.add(comment)
+    if isinstance(form, ReaderCommentForm) and form.notify.data:
+        subscriptions.ask(comment, post)
     try:
         db.session.commit()
     except IntegrityError:

@@ -1,0 +1,100 @@
+"""The author's mail about new comments: one per comment, then a digest when they flood in."""
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app, url_for
+
+from blog import text
+from blog.comments.moderation import contains_any, has_approved_comment, word_list
+from blog.extensions import db
+from blog.mail import messages, outbox, settings
+from blog.mail.models import OutboxMessage
+from blog.models import Comment, CommentStatus, Post, utcnow
+
+REVIEW_ACTIONS = ("approve", "spam", "trash")
+
+
+def wants_mail(comment: Comment) -> bool:
+    """Per MAIL_AUTHOR_NOTIFY: held comments, or every reader's comment but spam."""
+    choice = settings.author_notify(current_app.config)
+    if comment.user_id is not None or choice == "off" or comment.status == CommentStatus.SPAM:
+        return False
+    return choice == "all" or comment.status == CommentStatus.PENDING
+
+
+def why_held(comment: Comment) -> list[str]:
+    """The moderation rules (blog/comments/moderation.py) this comment met, in words."""
+    config = current_app.config
+    reasons = []
+    if contains_any(word_list(config["COMMENT_MODERATION_WORDS"]), comment):
+        reasons.append("It contains one of your moderation words.")
+    links = text.count_links(comment.body_html)
+    if links > config["COMMENT_MAX_LINKS"]:
+        reasons.append(f"It has {links} links (more than {config['COMMENT_MAX_LINKS']}).")
+    if config["COMMENT_HOLD_FIRST"] and not has_approved_comment(comment.author_email):
+        reasons.append("It is the first comment from this address.")
+    return reasons or ["The moderation rules held it."]
+
+
+def notify(comment: Comment) -> None:
+    """Queue the author's mail about a new comment, within the burst allowance."""
+    recipients = settings.author_recipients(current_app.config)
+    if not recipients or not wants_mail(comment):
+        return
+    config = current_app.config
+    since = utcnow() - timedelta(minutes=config["MAIL_BURST_MINUTES"])
+    recent = _queued_since(since)
+    if recent.get("moderation", 0) < config["MAIL_BURST"]:
+        for recipient in recipients:
+            outbox.queue("moderation", _comment_mail(recipient, comment))
+    elif not recent.get("digest"):
+        for recipient in recipients:
+            outbox.queue("digest", _digest_mail(recipient, since))
+
+
+def _queued_since(since) -> dict[str, int]:
+    rows = db.session.execute(
+        sa.select(OutboxMessage.kind, sa.func.count(OutboxMessage.id))
+        .where(OutboxMessage.kind.in_(("moderation", "digest")), OutboxMessage.created_at >= since)
+        .group_by(OutboxMessage.kind)
+    )
+    return dict(rows.all())
+
+
+def _comment_mail(recipient: str, comment: Comment):
+    post = db.session.get(Post, comment.post_id)
+    held = comment.status == CommentStatus.PENDING
+    subject = f"Please moderate: “{post.title}”" if held else f"New comment on “{post.title}”"
+    return messages.compose(
+        recipient,
+        subject,
+        "author_comment",
+        references=[messages.thread_id("post", post.id)],
+        post=post,
+        comment=comment,
+        held=held,
+        reasons=why_held(comment) if held else [],
+        review_links={
+            action: url_for(
+                "mail_admin.review", comment_id=comment.id, action=action, _external=True
+            )
+            for action in REVIEW_ACTIONS
+        },
+    )
+
+
+def _digest_mail(recipient: str, since):
+    config = current_app.config
+    waiting = db.session.scalar(
+        sa.select(sa.func.count(Comment.id)).where(Comment.status == CommentStatus.PENDING)
+    )
+    return messages.compose(
+        recipient,
+        "Many comments are waiting for moderation",
+        "author_digest",
+        waiting=waiting,
+        minutes=config["MAIL_BURST_MINUTES"],
+        burst=config["MAIL_BURST"],
+        queue_url=url_for("admin.comments", status="pending", _external=True),
+    )

@@ -1,0 +1,168 @@
+"""Readers' reply notifications: double opt-in, one confirmation a day, one-click unsubscribe."""
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app, url_for
+from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
+from sqlalchemy.orm import selectinload
+
+from blog.extensions import db
+from blog.mail import messages, outbox, settings
+from blog.mail.models import MailAddress, Subscription
+from blog.models import Comment, CommentStatus, Post, utcnow
+
+CONFIRMATION_INTERVAL = timedelta(days=1)  # whatever anyone types into the form
+CONFIRM_LINK_DAYS = 7
+
+
+def normalized(email: str) -> str:
+    return email.strip().lower()
+
+
+def ask(comment: Comment, post: Post) -> None:
+    """The comment's author ticked "Notify me": subscribe them, asking first if need be.
+
+    Part of the comment's transaction. Nothing is mailed for a comment judged
+    spam, and an address that has not confirmed gets one confirmation a day
+    at most: nobody can mail-bomb a stranger through the form.
+    """
+    if not settings.enabled(current_app.config) or comment.status == CommentStatus.SPAM:
+        return
+    email = normalized(comment.author_email)
+    with db.session.no_autoflush:
+        address = db.session.scalar(sa.select(MailAddress).where(MailAddress.email == email))
+    if address is None:
+        address = MailAddress(email=email)
+        db.session.add(address)
+    db.session.add(Subscription(address=address, post_id=post.id, comment=comment))
+    if address.confirmed_at is not None:
+        return
+    now = utcnow()
+    if address.confirmation_sent_at and address.confirmation_sent_at > now - CONFIRMATION_INTERVAL:
+        return
+    address.confirmation_sent_at = now
+    try:
+        message = messages.compose(
+            email,
+            f"Please confirm: notifications about “{post.title}”",
+            "confirm",
+            post=post,
+            confirm_url=url_for("mail.confirm", token=confirm_token(email), _external=True),
+        )
+    except messages.BadRecipient:
+        return
+    outbox.queue("confirmation", message)
+
+
+def _confirm_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="mail-confirm")
+
+
+def _unsubscribe_serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="mail-unsubscribe")
+
+
+def confirm_token(email: str) -> str:
+    return _confirm_serializer().dumps(email)
+
+
+def address_for_confirm_token(token: str) -> MailAddress | None:
+    try:
+        email = _confirm_serializer().loads(token, max_age=CONFIRM_LINK_DAYS * 24 * 3600)
+    except BadSignature:
+        return None
+    if not isinstance(email, str):
+        return None
+    return db.session.scalar(sa.select(MailAddress).where(MailAddress.email == email))
+
+
+def confirm(address: MailAddress) -> None:
+    if address.confirmed_at is None:
+        address.confirmed_at = utcnow()
+    db.session.commit()
+
+
+def unsubscribe_token(subscription: Subscription) -> str:
+    return _unsubscribe_serializer().dumps([subscription.address_id, subscription.id])
+
+
+def unsubscribe_target(token: str) -> tuple[int, int] | None:
+    """The (address id, subscription id) a link names, or None for a link we never made."""
+    try:
+        value = _unsubscribe_serializer().loads(token)
+    except BadSignature:
+        return None
+    if not (isinstance(value, list) and len(value) == 2 and all(type(v) is int for v in value)):
+        return None
+    return value[0], value[1]
+
+
+def unsubscribe(address_id: int, subscription_id: int, everything: bool) -> None:
+    """Stop this thread's mail, or all of it (the address must then confirm again)."""
+    chosen = Subscription.address_id == address_id
+    if not everything:
+        chosen = sa.and_(chosen, Subscription.id == subscription_id)
+    db.session.execute(sa.delete(Subscription).where(chosen))
+    if everything:
+        db.session.execute(
+            sa.update(MailAddress).where(MailAddress.id == address_id).values(confirmed_at=None)
+        )
+    db.session.commit()
+
+
+def notify_reply(reply: Comment) -> None:
+    """An approved comment: one mail to each confirmed subscriber of the comment it answers.
+
+    Never to its own author; the mail shows the replier's name, never their address.
+    """
+    if reply.parent_id is None:
+        return
+    subscriptions = db.session.scalars(
+        sa.select(Subscription)
+        .join(Subscription.address)
+        .where(
+            Subscription.comment_id == reply.parent_id,
+            MailAddress.confirmed_at.is_not(None),
+            MailAddress.email != normalized(reply.author_email or ""),
+        )
+        .options(selectinload(Subscription.address), selectinload(Subscription.post))
+    ).all()
+    seen = set()
+    for subscription in subscriptions:
+        if subscription.address_id in seen:
+            continue
+        seen.add(subscription.address_id)
+        post = subscription.post
+        outbox.queue(
+            "reply",
+            messages.compose(
+                subscription.address.email,
+                f"New reply to your comment on “{post.title}”",
+                "reply",
+                references=[
+                    messages.thread_id("post", post.id),
+                    messages.thread_id("comment", reply.parent_id),
+                ],
+                unsubscribe_url=url_for(
+                    "mail.unsubscribe", token=unsubscribe_token(subscription), _external=True
+                ),
+                post=post,
+                reply=reply,
+                reply_url=url_for("comments.permalink", comment_id=reply.id, _external=True),
+            ),
+        )
+
+
+def forget_unused_addresses() -> None:
+    """Addresses with nothing to hear about go once the one-a-day limit no longer needs them."""
+    cutoff = utcnow() - CONFIRMATION_INTERVAL
+    has_subscription = sa.exists().where(Subscription.address_id == MailAddress.id)
+    db.session.execute(
+        sa.delete(MailAddress).where(
+            ~has_subscription,
+            sa.or_(MailAddress.confirmation_sent_at.is_(None),
+                   MailAddress.confirmation_sent_at < cutoff),
+        )
+    )  # fmt: skip
+    db.session.commit()
