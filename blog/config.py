@@ -43,8 +43,8 @@ DEFAULTS = {
     "MAIL_RETRY_SECONDS": 60,  # the first retry's delay, doubled each time
     "MAIL_SEND_LEASE_SECONDS": 600,  # a claim older than this was a worker that died
     "MAIL_POLL_SECONDS": 5,  # how often an idle worker looks at the outbox
+    "MAIL_BATCH": 50,  # messages a worker claims at once and sends over one connection
     "MAIL_SMTP_TIMEOUT": 30,
-    "MAIL_WORKER": True,  # gunicorn.conf.py starts a worker beside the web workers
     # RATELIMIT_STORAGE_URI: by default instance/ratelimit (see ratelimit_storage_uri).
     "RATELIMIT_HEADERS_ENABLED": True,
     # The author's account.

@@ -33,7 +33,6 @@ from blog.mail import settings
 from blog.mail.models import OutboxMessage, OutboxStatus
 from blog.models import utcnow
 
-BATCH = 50  # rows claimed at once: one SMTP connection sends them all
 KEEP_SENT_DAYS = 7  # sent messages (and their text) are deleted after this
 
 
@@ -60,14 +59,14 @@ def _due(now):
     )
 
 
-def claim(limit: int = BATCH) -> list[OutboxMessage]:
-    """Take up to ``limit`` due rows for this worker, in a transaction of their own."""
+def claim() -> list[OutboxMessage]:
+    """Take up to MAIL_BATCH due rows for this worker, in a transaction of their own."""
     now = utcnow()
     ids = db.session.scalars(
         sa.select(OutboxMessage.id)
         .where(_due(now))
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-        .limit(limit)
+        .limit(current_app.config["MAIL_BATCH"])
         .with_for_update(skip_locked=True)
     ).all()
     if not ids:
