@@ -1,0 +1,127 @@
+"""In a real browser, mail caught by a real SMTP server: subscribe, confirm, hear, unsubscribe.
+
+The blog runs under gunicorn with the project's gunicorn.conf.py, which starts
+the mail worker itself: no other command is run.
+"""
+
+import re
+import time
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from blog import create_app
+from blog.extensions import db
+from blog.models import Post, PostStatus, User, utcnow
+from tests import live_server as live
+from tests.conftest import TEST_PASSWORD, app_config
+from tests.databases import scratch_database
+from tests.mail_server import MailServer
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def smtp():
+    server = MailServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def mail_blog(tmp_path_factory, smtp):
+    """The blog under gunicorn, mailing through the loopback server."""
+    folder = tmp_path_factory.mktemp("mail-live")
+    with scratch_database(folder, "mail") as url:
+        port = live.free_port()
+        env = live.server_env(folder, url, port)
+        env.update(
+            BLOG_MAIL_SERVER=smtp.url, BLOG_MAIL_FROM="blog@example.com",
+            BLOG_MAIL_TO="ada@example.com", BLOG_MAIL_POLL_SECONDS="0.2",
+        )  # fmt: skip
+        live.flask(env, "db", "upgrade")
+        live.flask(
+            env, "create-user", "author", "--display-name", "Ada Author", "--password-stdin",
+            stdin=TEST_PASSWORD + "\n",
+        )  # fmt: skip
+        process = live.start_gunicorn(env, folder)
+        try:
+            live.wait_until_up(f"http://127.0.0.1:{port}/", process, folder / "gunicorn.log")
+            yield live.LiveServer(url=f"http://127.0.0.1:{port}", database_url=url, env=env)
+        finally:
+            live.stop(process)
+
+
+@pytest.fixture(scope="module")
+def post_url(mail_blog) -> str:
+    app = create_app(app_config(mail_blog.database_url))
+    with app.app_context():
+        author = db.session.scalar(db.select(User).where(User.username == "author"))
+        post = Post(
+            title="Ask me anything", slug="ask-me", body="Questions welcome.",
+            status=PostStatus.PUBLISHED, published_at=utcnow(), author_id=author.id,
+        )  # fmt: skip
+        db.session.add(post)
+        db.session.commit()
+        published = post.published_at
+        db.engine.dispose()
+    return f"{mail_blog.url}/{published:%Y/%m}/ask-me/"
+
+
+def mail_to(smtp, address: str, count: int, timeout: float = 30):
+    """The ``count``-th mail to ``address``, waiting for the worker to send it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = [message for message in smtp.inbox.messages if message["To"] == address]
+        if len(found) >= count:
+            return found[count - 1]
+        time.sleep(0.1)
+    raise AssertionError(f"no mail number {count} to {address}")
+
+
+def link_in(message, pattern: str) -> str:
+    text = message.get_body(("plain",)).get_content()
+    return re.search(r"https?://\S*" + pattern + r"\S*", text).group(0)
+
+
+def test_a_reader_subscribes_confirms_hears_of_a_reply_and_unsubscribes(
+    browser: Browser, page: Page, mail_blog, post_url, smtp
+):
+    reader = browser.new_context().new_page()
+    reader.goto(post_url)
+    reader.get_by_label("Comment", exact=True).fill("How do I start?")
+    reader.get_by_label("Name", exact=True).fill("Rita Reader")
+    reader.get_by_label("Email", exact=True).fill("rita@example.com")
+    notify = reader.get_by_label("Notify me of follow-up comments by email")
+    expect(notify).not_to_be_checked()
+    notify.check()
+    with reader.expect_navigation():
+        reader.get_by_role("button", name="Post Comment").click()
+    expect(reader.get_by_text("Your comment is awaiting moderation.")).to_be_visible()
+
+    # The worker gunicorn started sends the confirmation; Rita follows its link.
+    confirmation = mail_to(smtp, "rita@example.com", 1)
+    reader.goto(link_in(confirmation, "/mail/confirm/"))
+    reader.get_by_role("button", name="Yes, send me these mails").click()
+    expect(reader.get_by_role("heading", name="Notifications confirmed")).to_be_visible()
+
+    # The author approves it from their mail's link, after logging in, then replies.
+    approve = link_in(mail_to(smtp, "ada@example.com", 1), "action=approve")
+    page.goto(approve)
+    page.get_by_label("Username").fill("author")
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Comment by Rita Reader")).to_be_visible()
+    page.get_by_role("button", name="Approve").click()
+    page.goto(post_url)
+    page.locator(".comment", has_text="How do I start?").get_by_role("link", name="Reply").click()
+    page.get_by_label("Comment", exact=True).fill("Start with the first chapter.")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Post Comment").click()
+
+    notification = mail_to(smtp, "rita@example.com", 2)
+    assert "Ada Author" in notification.get_body(("plain",)).get_content()
+    assert "Start with the first chapter." in notification.get_body(("plain",)).get_content()
+    reader.goto(notification["List-Unsubscribe"].strip().strip("<>"))
+    reader.get_by_role("button", name="Stop mail about this thread").click()
+    expect(reader.get_by_text("You will get no more mail about this thread.")).to_be_visible()
