@@ -129,7 +129,7 @@ def test_the_review_link_changes_nothing_until_the_author_presses_a_button(
     for button in ("Approve", "Spam", "Trash"):
         assert f">{button}</button>" in html
     assert comments(app)[0].status == CommentStatus.PENDING
-    [target] = re.findall(r'action="([^"]*/approve[^"]*)"', html)
+    [target] = re.findall(r'formaction="([^"]*/approve[^"]*)"', html)
     target = target.replace("&amp;", "&")
     assert client.post(target).status_code == 400  # no CSRF token, no change
     assert comments(app)[0].status == CommentStatus.PENDING
@@ -471,3 +471,47 @@ def test_a_bad_mail_server_setting_is_refused(database_url):
     assert (server.host, server.port, server.implicit_tls) == ("mail.example.com", 465, True)
     assert (server.username, server.password) == ("me@x", "p/w")
     assert settings.server({"MAIL_SERVER": "smtp://mail.example.com"}).port == 587
+
+
+# --- The new pages are valid HTML ---------------------------------------------
+
+
+def test_the_mail_pages_are_valid_html(app, client, auth, post, smtp, tmp_path):
+    import shutil
+    import subprocess
+
+    from tests.test_html import VALIDATOR
+
+    if shutil.which("java") is None:
+        pytest.fail("The HTML checker needs Java: apt-get install default-jre-headless")
+    pages = {}
+    pages["post-with-notify"] = client.get(post[1])
+    link = unsubscribe_link(app, client, post, smtp)
+    confirmation = mails_to(smtp, "rita@example.com")[0]
+    [confirm_link] = [link for link in links(confirmation) if "/mail/confirm/" in link]
+    page = client.get(path_of(confirm_link))
+    pages["confirm"] = page
+    pages["confirmed"] = client.post(path_of(confirm_link), data={"csrf_token": csrf_token(page)})
+    pages["unsubscribe"] = client.get(link)
+    pages["unsubscribed"] = client.post(link, data={"scope": "thread"})
+    pages["link-gone"] = client.get("/mail/unsubscribe/nonsense")
+    smtp.stop()
+    comment(client, post, comment="Waiting for the server", email="w@example.com")
+    send_mail(app)
+    auth.login()
+    rita = comments(app)[0].id
+    pages["review"] = client.get(f"/admin/mail/comments/{rita}?action=approve")
+    pages["outbox"] = client.get("/admin/mail/outbox")
+    pages["dashboard-mail-status"] = client.get("/admin/")
+    for name, response in pages.items():
+        (tmp_path / f"{name}.html").write_bytes(response.data)
+    # Each mail sent is valid HTML too.
+    for number, message in enumerate(smtp.inbox.messages):
+        (tmp_path / f"mail-{number}.html").write_text(html_of(message))
+    assert "Notify me" in pages["post-with-notify"].get_data(as_text=True)
+    assert "Cannot reach the mail server" in pages["outbox"].get_data(as_text=True)
+    result = subprocess.run(
+        [str(VALIDATOR), "--root", str(tmp_path), "--log", "WARNING"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
