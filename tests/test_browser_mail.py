@@ -125,3 +125,63 @@ def test_a_reader_subscribes_confirms_hears_of_a_reply_and_unsubscribes(
     reader.goto(notification["List-Unsubscribe"].strip().strip("<>"))
     reader.get_by_role("button", name="Stop mail about this thread").click()
     expect(reader.get_by_text("You will get no more mail about this thread.")).to_be_visible()
+
+
+@pytest.fixture(scope="module")
+def mail_pages(mail_blog, post_url) -> dict[str, str]:
+    """The address of each new page type, made on the live blog's database."""
+    from blog.mail import subscriptions
+    from blog.mail.models import MailAddress, Subscription
+    from blog.models import Comment, CommentStatus
+
+    app = create_app(app_config(mail_blog.database_url,
+                                SECRET_KEY=mail_blog.env["BLOG_SECRET_KEY"]))  # fmt: skip
+    with app.test_request_context(base_url=mail_blog.url):
+        post = db.session.scalar(db.select(Post).where(Post.slug == "ask-me"))
+        comment = Comment(post_id=post.id, author_name="Axe Reader", author_email="axe@example.com",
+                          body="Checking.", status=CommentStatus.PENDING)  # fmt: skip
+        address = MailAddress(email="axe@example.com")
+        subscription = Subscription(address=address, post_id=post.id, comment=comment)
+        db.session.add_all([comment, address, subscription])
+        db.session.commit()
+        pages = {
+            "post-with-notify": post_url,
+            "confirm": f"/mail/confirm/{subscriptions.confirm_token('axe@example.com')}",
+            "unsubscribe": f"/mail/unsubscribe/{subscriptions.unsubscribe_token(subscription)}",
+            "review": f"/admin/mail/comments/{comment.id}?action=spam",
+            "outbox": "/admin/mail/outbox",
+        }
+        db.engine.dispose()
+    return {name: mail_blog.url + path if path.startswith("/") else path
+            for name, path in pages.items()}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def author_state(browser: Browser, mail_blog, tmp_path_factory) -> str:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(mail_blog.url + "/login")
+    page.get_by_label("Username").fill("author")
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(mail_blog.url + "/admin/")
+    path = str(tmp_path_factory.mktemp("mail-author") / "state.json")
+    context.storage_state(path=path)
+    context.close()
+    return path
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("name", ["post-with-notify", "confirm", "unsubscribe", "review", "outbox"])
+def test_the_mail_pages_have_no_axe_violations(browser, mail_pages, author_state, name, scheme):
+    from tests.test_reading import axe_report
+
+    logged_in = name in ("review", "outbox")
+    context = browser.new_context(color_scheme=scheme,
+                                  storage_state=author_state if logged_in else None)  # fmt: skip
+    page = context.new_page()
+    response = page.goto(mail_pages[name])
+    assert response.status == 200
+    count, report = axe_report(page)
+    context.close()
+    assert count == 0, f"{name} ({scheme}):\n{report}"
