@@ -41,7 +41,7 @@ def two_kilobyte_comment(number: int) -> str:
     return body
 
 
-def seeded_app(url: str):
+def seeded_app(url: str, **config):
     app = create_app(
         {
             "TESTING": False,
@@ -49,6 +49,7 @@ def seeded_app(url: str):
             "SQLALCHEMY_DATABASE_URI": url,
             "COMMENT_MIN_SECONDS": 0,
             "COMMENT_RATE_LIMIT": "",
+            **config,
         }
     )
     with app.app_context():
@@ -63,13 +64,14 @@ def seeded_app(url: str):
         return app, post.id, f"/{post.published_at:%Y/%m}/bench/"
 
 
-def measure(app, post_id: int, page_url: str, count: int) -> list[float]:
+def measure(app, post_id: int, page_url: str, count: int, **fields: str) -> list[float]:
     client = app.test_client()
     timings = []
     for number in range(count):
         hidden = dict(HIDDEN.findall(client.get(page_url).get_data(as_text=True)))
         data = {**hidden, "comment": two_kilobyte_comment(number), "author": f"Reader {number}",
-                "email": f"reader{number}@example.com", "url": "https://example.net/"}  # fmt: skip
+                "email": f"reader{number}@example.com", "url": "https://example.net/",
+                **fields}  # fmt: skip
         started = time.perf_counter()
         response = client.post(f"/posts/{post_id}/comments", data=data)
         timings.append((time.perf_counter() - started) * 1000)

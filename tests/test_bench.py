@@ -16,6 +16,15 @@ def test_comment_post_benchmark_runs():
     assert "3 requests" in result.stdout and "median" in result.stdout
 
 
+def test_mail_benchmark_runs():
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "mail.py"), "--count", "3"],
+        capture_output=True, text=True, timeout=120, cwd=ROOT,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "notifications on" in result.stdout and "6 messages in" in result.stdout
+
+
 def test_load_benchmark_runs_in_smoke_mode(tmp_path):
     """Seeds a tiny blog, serves it and hello world under gunicorn, loads both with wrk."""
     report = tmp_path / "load.json"

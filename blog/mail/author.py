@@ -66,13 +66,16 @@ def _comment_mail(recipient: str, comment: Comment):
     post = db.session.get(Post, comment.post_id)
     held = comment.status == CommentStatus.PENDING
     subject = f"Please moderate: “{post.title}”" if held else f"New comment on “{post.title}”"
-    return messages.compose(
+    return messages.draft(
         recipient,
         subject,
         "author_comment",
         references=[messages.thread_id("post", post.id)],
-        post=post,
-        comment=comment,
+        post={"title": post.title},
+        comment={
+            field: getattr(comment, field)
+            for field in ("author_name", "author_email", "author_url", "author_ip", "body")
+        },
         held=held,
         reasons=why_held(comment) if held else [],
         review_links={
@@ -89,7 +92,7 @@ def _digest_mail(recipient: str, since):
     waiting = db.session.scalar(
         sa.select(sa.func.count(Comment.id)).where(Comment.status == CommentStatus.PENDING)
     )
-    return messages.compose(
+    return messages.draft(
         recipient,
         "Many comments are waiting for moderation",
         "author_digest",

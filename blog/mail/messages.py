@@ -1,9 +1,14 @@
-"""Composing well-made mail with the standard library's ``email`` package.
+"""Well-made mail with the standard library's ``email`` package.
 
 Why the standard library and not a Flask mail extension: ``EmailMessage``
 with the SMTP policy already gives MIME alternatives, RFC 2047 headers and
-refuses CR/LF in header values; the outbox needs the finished message as
-text to store, which the extensions (built to send at once) do not offer.
+refuses CR/LF in header values, and the outbox must compose a message away
+from the request that queued it, which the extensions (built to send at once,
+inside a request) do not help with.
+
+A request only records what to say (``draft``: the template, its context as
+plain values, the links already built); the worker composes the message
+(``compose``), so templates and the email package cost a request nothing.
 """
 
 from email import policy
@@ -11,11 +16,11 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
-from flask import current_app, render_template
+from flask import current_app
 
 from blog.mail import settings
 
-# 7bit: the stored text is ASCII and goes through any SMTP server unchanged.
+# 7bit: what goes over SMTP is ASCII and passes any server unchanged.
 POLICY = policy.SMTP.clone(cte_type="7bit")
 
 
@@ -38,11 +43,14 @@ def recipient(address: str) -> Address:
 
 def thread_id(*parts: object) -> str:
     """A stable Message-ID-like name for a thread, so a mail client groups its mails."""
-    domain = settings.sender(current_app.config).domain
-    return "<" + ".".join(str(part) for part in parts) + f"@{domain}>"
+    return "<" + ".".join(str(part) for part in parts) + f"@{_domain()}>"
 
 
-def compose(
+def _domain() -> str:
+    return settings.sender_address(current_app.config).rpartition("@")[2]
+
+
+def draft(
     to: str,
     subject: str,
     template: str,
@@ -50,8 +58,25 @@ def compose(
     references: list[str] = (),
     unsubscribe_url: str | None = None,
     **context,
-) -> EmailMessage:
-    """A plain text message with an HTML alternative, from ``mail/messages/<template>.txt/.html``.
+) -> dict:
+    """What the worker needs to compose the mail: plain values only (stored as JSON).
+
+    The Message-ID is chosen now, so every attempt sends the same message.
+    """
+    recipient(to)
+    return {
+        "to": to,
+        "subject": settings.one_line(subject),
+        "template": template,
+        "context": context,
+        "references": list(references),
+        "unsubscribe_url": unsubscribe_url,
+        "message_id": make_msgid(domain=_domain()),
+    }
+
+
+def compose(draft: dict) -> EmailMessage:
+    """A plain text message with an HTML alternative, from ``mail/messages/<template>``.
 
     The HTML template is autoescaped like every page: user text arrives as text.
     """
@@ -59,26 +84,31 @@ def compose(
     sender = settings.sender(config)
     message = EmailMessage(policy=POLICY)
     message["From"] = sender
-    message["To"] = recipient(to)
+    message["To"] = recipient(draft["to"])
     # Replies go to the blog's own address, never to a commenter's.
     message["Reply-To"] = Address(addr_spec=sender.addr_spec)
-    message["Subject"] = settings.one_line(f"[{config['SITE_TITLE']}] {subject}")
+    message["Subject"] = settings.one_line(f"[{config['SITE_TITLE']}] {draft['subject']}")
     message["Date"] = formatdate(usegmt=True)
-    message["Message-ID"] = make_msgid(domain=sender.domain)
+    message["Message-ID"] = draft["message_id"]
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies, please
-    if references:
+    if references := draft["references"]:
         message["In-Reply-To"] = references[-1]
         message["References"] = " ".join(references)
-    if unsubscribe_url:
+    if unsubscribe_url := draft["unsubscribe_url"]:
         message["List-Unsubscribe"] = f"<{unsubscribe_url}>"
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"  # RFC 8058
-    context.update(unsubscribe_url=unsubscribe_url, site_title=config["SITE_TITLE"])
-    message.set_content(
-        render_template(f"mail/messages/{template}.txt", **context), cte="quoted-printable"
-    )
-    message.add_alternative(
-        render_template(f"mail/messages/{template}.html", **context),
-        subtype="html",
-        cte="quoted-printable",
-    )
+    context = {
+        **draft["context"],
+        "unsubscribe_url": unsubscribe_url,
+        "site_title": config["SITE_TITLE"],
+    }
+    message.set_content(_render(draft, "txt", context), cte="quoted-printable")
+    message.add_alternative(_render(draft, "html", context), subtype="html", cte="quoted-printable")
     return message
+
+
+def _render(draft: dict, extension: str, context: dict) -> str:
+    # The app's templates without its context processors: those are for pages
+    # (the logged-in user, the site's menus), and the worker has no request.
+    template = current_app.jinja_env.get_template(f"mail/messages/{draft['template']}.{extension}")
+    return template.render(context)

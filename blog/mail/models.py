@@ -20,8 +20,8 @@ class OutboxStatus(enum.StrEnum):
 class OutboxMessage(db.Model):
     """One mail to send: written in the transaction of the change that causes it.
 
-    The whole message is composed when it is queued (the request knows the
-    site's address and the data as it was), so the worker only delivers it.
+    The request stores what to say (``draft``: the template, its values and the
+    links, as JSON); the worker composes and sends it (blog/mail/messages.py).
     """
 
     __tablename__ = "outbox"
@@ -35,7 +35,7 @@ class OutboxMessage(db.Model):
     kind: Mapped[str] = mapped_column(sa.String(32))
     recipient: Mapped[str] = mapped_column(sa.String(254))
     subject: Mapped[str] = mapped_column(sa.String(300))
-    message: Mapped[str] = mapped_column(sa.Text)  # RFC 5322 text, ready for SMTP
+    draft: Mapped[str] = mapped_column(sa.Text)
     status: Mapped[str] = mapped_column(sa.String(16), default=OutboxStatus.QUEUED)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -18,31 +18,32 @@ once) rather than risk losing mail (at most once); the copy carries the same
 Message-ID, which mail clients use to drop duplicates.
 """
 
+import json
 import secrets
 import smtplib
 import ssl
 from collections.abc import Iterable
 from datetime import timedelta
-from email.message import EmailMessage
 
 import sqlalchemy as sa
 from flask import current_app
+from jinja2 import TemplateError
 
 from blog.extensions import db
-from blog.mail import settings
+from blog.mail import messages, settings
 from blog.mail.models import OutboxMessage, OutboxStatus
 from blog.models import utcnow
 
 KEEP_SENT_DAYS = 7  # sent messages (and their text) are deleted after this
 
 
-def queue(kind: str, message: EmailMessage) -> OutboxMessage:
-    """Add the message to the current transaction: it is sent once that commits."""
+def queue(kind: str, draft: dict) -> OutboxMessage:
+    """Add the mail (a ``messages.draft``) to the current transaction: sent once that commits."""
     row = OutboxMessage(
         kind=kind,
-        recipient=message["To"].addresses[0].addr_spec,
-        subject=str(message["Subject"])[:300],
-        message=message.as_string(),
+        recipient=draft["to"],
+        subject=draft["subject"][:300],
+        draft=json.dumps(draft, ensure_ascii=False),
         next_attempt_at=utcnow(),
     )
     db.session.add(row)
@@ -157,7 +158,12 @@ def deliver(rows: Iterable[OutboxMessage]) -> int:
     with smtp:
         for row in rows:
             try:
-                smtp.sendmail(envelope_from, [row.recipient], row.message.encode("ascii"))
+                message = messages.compose(json.loads(row.draft))
+            except (ValueError, KeyError, TemplateError) as error:
+                mark_failed(row, f"The message could not be composed: {error!r}", permanent=True)
+                continue
+            try:
+                smtp.sendmail(envelope_from, [row.recipient], message.as_bytes())
             except smtplib.SMTPResponseException as error:
                 # 5xx: the server will never take it; 4xx: later.
                 mark_failed(row, f"{error.smtp_code} {error.smtp_error!r}", error.smtp_code >= 500)

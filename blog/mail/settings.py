@@ -47,10 +47,14 @@ def enabled(config: Mapping) -> bool:
     return bool((config.get("MAIL_SERVER") or "").strip())
 
 
+def sender_address(config: Mapping) -> str:
+    """MAIL_FROM, or blog@ the mail server's host."""
+    return (config.get("MAIL_FROM") or "").strip() or f"blog@{server(config).host}"
+
+
 def sender(config: Mapping) -> Address:
-    """From: the site's title as the name, MAIL_FROM (or blog@ the server's host) as the address."""
-    address = (config.get("MAIL_FROM") or "").strip() or f"blog@{server(config).host}"
-    return Address(display_name=one_line(config["SITE_TITLE"]), addr_spec=address)
+    """From: the site's title as the name, and the sender's address."""
+    return Address(display_name=one_line(config["SITE_TITLE"]), addr_spec=sender_address(config))
 
 
 def author_recipients(config: Mapping) -> list[str]:

@@ -43,16 +43,16 @@ def ask(comment: Comment, post: Post) -> None:
         return
     address.confirmation_sent_at = now
     try:
-        message = messages.compose(
+        draft = messages.draft(
             email,
             f"Please confirm: notifications about “{post.title}”",
             "confirm",
-            post=post,
+            post={"title": post.title},
             confirm_url=url_for("mail.confirm", token=confirm_token(email), _external=True),
         )
     except messages.BadRecipient:
         return
-    outbox.queue("confirmation", message)
+    outbox.queue("confirmation", draft)
 
 
 def _confirm_serializer() -> URLSafeTimedSerializer:
@@ -136,7 +136,7 @@ def notify_reply(reply: Comment) -> None:
         post = subscription.post
         outbox.queue(
             "reply",
-            messages.compose(
+            messages.draft(
                 subscription.address.email,
                 f"New reply to your comment on “{post.title}”",
                 "reply",
@@ -147,8 +147,12 @@ def notify_reply(reply: Comment) -> None:
                 unsubscribe_url=url_for(
                     "mail.unsubscribe", token=unsubscribe_token(subscription), _external=True
                 ),
-                post=post,
-                reply=reply,
+                post={"title": post.title},
+                reply={
+                    "author_name": reply.author_name,
+                    "body": reply.body,
+                    "body_html": reply.body_html,
+                },
                 reply_url=url_for("comments.permalink", comment_id=reply.id, _external=True),
             ),
         )

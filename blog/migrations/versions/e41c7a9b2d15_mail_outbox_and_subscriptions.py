@@ -23,7 +23,7 @@ def upgrade():
         sa.Column('kind', sa.String(length=32), nullable=False),
         sa.Column('recipient', sa.String(length=254), nullable=False),
         sa.Column('subject', sa.String(length=300), nullable=False),
-        sa.Column('message', sa.Text(), nullable=False),
+        sa.Column('draft', sa.Text(), nullable=False),
         sa.Column('status', sa.String(length=16), nullable=False),
         sa.Column('attempts', sa.Integer(), nullable=False),
         sa.Column('next_attempt_at', sa.DateTime(), nullable=False),
