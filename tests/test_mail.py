@@ -515,3 +515,31 @@ def test_the_mail_pages_are_valid_html(app, client, auth, post, smtp, tmp_path):
         capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_old_mail_and_unused_addresses_are_forgotten(app, client, post, smtp):
+    from datetime import timedelta
+
+    from blog.mail import subscriptions
+
+    rita = subscribe(app, client, post)
+    comment(client, post, email="once@example.com", notify="y", comment="Just once")
+    send_mail(app)
+    smtp.stop()
+    comment(client, post, email="later@example.com", comment="Never sent")
+    send_mail(app)
+    with app.app_context():
+        long_ago = utcnow() - timedelta(days=31)
+        waiting = OutboxMessage.status == OutboxStatus.QUEUED
+        given_up = {"status": OutboxStatus.FAILED, "created_at": long_ago}
+        db.session.execute(sa.update(OutboxMessage).where(waiting).values(given_up))
+        sent = OutboxMessage.status == OutboxStatus.SENT
+        db.session.execute(sa.update(OutboxMessage).where(sent).values(sent_at=long_ago))
+        db.session.execute(sa.update(MailAddress).values(confirmation_sent_at=long_ago))
+        db.session.execute(sa.delete(Subscription).where(Subscription.comment_id != rita))
+        db.session.commit()
+        outbox.forget_old()
+        subscriptions.forget_unused_addresses()
+        assert db.session.scalar(sa.select(sa.func.count(OutboxMessage.id))) == 0
+        kept = db.session.scalars(sa.select(MailAddress.email)).all()
+    assert kept == ["rita@example.com"]  # she still has a subscription

@@ -34,7 +34,8 @@ from blog.mail import messages, settings
 from blog.mail.models import OutboxMessage, OutboxStatus
 from blog.models import utcnow
 
-KEEP_SENT_DAYS = 7  # sent messages (and their text) are deleted after this
+KEEP_SENT_DAYS = 7  # sent messages (and what they said) are deleted after this
+KEEP_FAILED_DAYS = 30  # failed ones stay in the admin's outbox this long
 
 
 def queue(kind: str, draft: dict) -> OutboxMessage:
@@ -187,13 +188,17 @@ def send_due() -> int:
 
 
 def forget_old() -> None:
-    """Sent mail is not kept: its rows go after KEEP_SENT_DAYS."""
-    cutoff = utcnow() - timedelta(days=KEEP_SENT_DAYS)
-    db.session.execute(
-        sa.delete(OutboxMessage).where(
-            OutboxMessage.status == OutboxStatus.SENT, OutboxMessage.sent_at < cutoff
-        )
+    """Mail is not kept: sent rows go after KEEP_SENT_DAYS, failed ones after KEEP_FAILED_DAYS."""
+    now = utcnow()
+    sent_long_ago = sa.and_(
+        OutboxMessage.status == OutboxStatus.SENT,
+        OutboxMessage.sent_at < now - timedelta(days=KEEP_SENT_DAYS),
     )
+    failed_long_ago = sa.and_(
+        OutboxMessage.status == OutboxStatus.FAILED,
+        OutboxMessage.created_at < now - timedelta(days=KEEP_FAILED_DAYS),
+    )
+    db.session.execute(sa.delete(OutboxMessage).where(sa.or_(sent_long_ago, failed_long_ago)))
     db.session.commit()
 
 
