@@ -286,6 +286,32 @@ def test_one_confirmation_a_day_whatever_is_typed_into_the_form(app, client, pos
     assert len(mails_to(smtp, "victim@example.com")) == 1
 
 
+def test_the_same_new_address_from_several_comments_at_once(app, post, smtp):
+    """No error page for the one that loses the race, and still one confirmation."""
+    import threading
+
+    clients = [app.test_client() for _ in range(4)]
+    pages = [form_tokens(c.get(post[1]).get_data(as_text=True)) for c in clients]
+    start = threading.Barrier(len(clients))
+    statuses = []
+
+    def send(number: int) -> None:
+        data = {**pages[number], "comment": f"At once {number}", "author": "Sam",
+                "email": "sam@example.com", "notify": "y"}  # fmt: skip
+        start.wait()
+        statuses.append(clients[number].post(f"/posts/{post[0]}/comments", data=data).status_code)
+
+    threads = [threading.Thread(target=send, args=(number,)) for number in range(len(clients))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [303] * len(clients)
+    send_mail(app)
+    assert len(mails_to(smtp, "sam@example.com")) == 1
+    assert subscription_count(app) == len(clients)
+
+
 def unsubscribe_link(app, client, post, smtp) -> str:
     rita = subscribe(app, client, post)
     send_mail(app)

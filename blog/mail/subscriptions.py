@@ -5,6 +5,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app, url_for
 from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import selectinload
 
 from blog.extensions import db
@@ -30,29 +31,47 @@ def ask(comment: Comment, post: Post) -> None:
     if not settings.enabled(current_app.config) or comment.status == CommentStatus.SPAM:
         return
     email = normalized(comment.author_email)
-    with db.session.no_autoflush:
-        address = db.session.scalar(sa.select(MailAddress).where(MailAddress.email == email))
-    if address is None:
-        address = MailAddress(email=email)
-        db.session.add(address)
-    db.session.add(Subscription(address=address, post_id=post.id, comment=comment))
-    if address.confirmed_at is not None:
-        return
-    now = utcnow()
-    if address.confirmation_sent_at and address.confirmation_sent_at > now - CONFIRMATION_INTERVAL:
-        return
-    address.confirmation_sent_at = now
     try:
-        draft = messages.draft(
-            email,
-            f"Please confirm: notifications about “{post.title}”",
-            "confirm",
-            post={"title": post.title},
-            confirm_url=url_for("mail.confirm", token=confirm_token(email), _external=True),
-        )
+        messages.recipient(email)
     except messages.BadRecipient:
         return
+    address = _locked_address(email)
+    db.session.add(Subscription(address=address, post_id=post.id, comment=comment))
+    now = utcnow()
+    if address.confirmed_at is not None or (
+        address.confirmation_sent_at and address.confirmation_sent_at > now - CONFIRMATION_INTERVAL
+    ):
+        return
+    address.confirmation_sent_at = now
+    confirm_url = url_for("mail.confirm", token=confirm_token(email), _external=True)
+    subject = f"Please confirm: notifications about “{post.title}”"
+    draft = messages.draft(
+        email, subject, "confirm", post={"title": post.title}, confirm_url=confirm_url
+    )
     outbox.queue("confirmation", draft)
+
+
+def _locked_address(email: str) -> MailAddress:
+    """The address's row, created if need be, locked until this transaction ends.
+
+    Two comments from one address at once: the insert that loses does nothing
+    (no error page), and the lock makes the second wait and see the first's
+    confirmation, so the one-a-day rule holds. On the connection, not the
+    session: the comment must not be flushed before the view's commit.
+    """
+    insert = _insert_for(db.session.connection().dialect.name)
+    row = {"email": email, "created_at": utcnow()}
+    db.session.connection().execute(insert(MailAddress).values(row).on_conflict_do_nothing())
+    with db.session.no_autoflush:
+        return db.session.scalar(
+            sa.select(MailAddress).where(MailAddress.email == email).with_for_update()
+        )
+
+
+def _insert_for(dialect: str):
+    if dialect == "postgresql":
+        return postgresql.insert
+    return sqlite.insert
 
 
 def _confirm_serializer() -> URLSafeTimedSerializer:
