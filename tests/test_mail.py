@@ -278,6 +278,26 @@ def test_an_author_reply_from_the_admin_notifies_the_reader(app, client, auth, p
     assert "Ada Author" in text_of(notification) and "Thanks, Rita!" in text_of(notification)
 
 
+def test_every_new_comment_on_the_post_for_those_who_chose_it(app, client, post, smtp):
+    comment(client, post, email="all@example.com", comment="Tell me everything", notify_all="y")
+    set_status(app, comments(app)[-1].id, CommentStatus.APPROVED)
+    rita = subscribe(app, client, post)  # replies to her comment only
+    send_mail(app)
+    for address in ("all@example.com", "rita@example.com"):
+        confirm(client, mails_to(smtp, address)[0])
+    comment(client, post, author="Nick New", email="nick@example.com", comment="Top level.")
+    set_status(app, comments(app)[-1].id, CommentStatus.APPROVED)
+    send_mail(app)
+    # One reader asked about every comment, Rita only about replies to hers.
+    [_, news] = mails_to(smtp, "all@example.com")
+    assert "New comment on" in news["Subject"] and "Nick New commented" in text_of(news)
+    assert len(mails_to(smtp, "rita@example.com")) == 1
+    set_status(app, reply(app, client, post, rita).id, CommentStatus.APPROVED)
+    send_mail(app)
+    assert "New reply to your comment" in mails_to(smtp, "rita@example.com")[-1]["Subject"]
+    assert len(mails_to(smtp, "all@example.com")) == 3
+
+
 def test_one_confirmation_a_day_whatever_is_typed_into_the_form(app, client, post, smtp):
     for number in range(3):
         comment(client, post, email="victim@example.com", notify="y", comment=f"Hello {number}")

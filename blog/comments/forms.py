@@ -90,7 +90,9 @@ class ReaderCommentForm(CommentForm):
     save_details = BooleanField(
         "Save my name, email, and website in this browser for the next time I comment."
     )
-    notify = BooleanField("Notify me of follow-up comments by email")  # blog/mail/subscriptions.py
+    # blog/mail/subscriptions.py: replies to this comment, or every new comment on the post
+    notify = BooleanField("Notify me of follow-up comments by email")
+    notify_all = BooleanField("Notify me of every new comment on this post, not only replies")
 
 
 def _serializer() -> URLSafeTimedSerializer:

@@ -60,8 +60,8 @@ def create(post_id: int):
         form.form_errors.append(DUPLICATE)
         return render_post_page(post, form, 422)
     db.session.add(comment)
-    if isinstance(form, ReaderCommentForm) and form.notify.data:
-        subscriptions.ask(comment, post)
+    if isinstance(form, ReaderCommentForm) and (form.notify.data or form.notify_all.data):
+        subscriptions.ask(comment, post, whole_post=form.notify_all.data)
     try:
         db.session.commit()
     except IntegrityError:

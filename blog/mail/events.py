@@ -57,4 +57,4 @@ def _queue_mail(session, flush_context) -> None:
         if change == "new":
             author.notify(comment)
         else:
-            subscriptions.notify_reply(comment)
+            subscriptions.notify_approved(comment)

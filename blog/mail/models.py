@@ -67,7 +67,7 @@ class MailAddress(db.Model):
 
 
 class Subscription(db.Model):
-    """An address wants to hear of the replies to one comment."""
+    """An address wants to hear of the replies to one comment (or of the post's new comments)."""
 
     __tablename__ = "subscriptions"
 
@@ -81,6 +81,8 @@ class Subscription(db.Model):
     comment_id: Mapped[int] = mapped_column(
         sa.ForeignKey("comments.id", ondelete="CASCADE"), index=True
     )
+    # The reader's choice: every new comment on the post, not only replies to theirs.
+    whole_post: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     address: Mapped[MailAddress] = relationship(lazy="raise")

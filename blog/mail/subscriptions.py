@@ -21,8 +21,10 @@ def normalized(email: str) -> str:
     return email.strip().lower()
 
 
-def ask(comment: Comment, post: Post) -> None:
+def ask(comment: Comment, post: Post, whole_post: bool = False) -> None:
     """The comment's author ticked "Notify me": subscribe them, asking first if need be.
+
+    To the replies to their comment, or (``whole_post``) to every new comment on the post.
 
     Part of the comment's transaction. Nothing is mailed for a comment judged
     spam, and an address that has not confirmed gets one confirmation a day
@@ -36,7 +38,9 @@ def ask(comment: Comment, post: Post) -> None:
     except messages.BadRecipient:
         return
     address = _locked_address(email)
-    db.session.add(Subscription(address=address, post_id=post.id, comment=comment))
+    db.session.add(
+        Subscription(address=address, post_id=post.id, comment=comment, whole_post=whole_post)
+    )
     now = utcnow()
     if address.confirmed_at is not None or (
         address.confirmation_sent_at and address.confirmation_sent_at > now - CONFIRMATION_INTERVAL
@@ -130,51 +134,64 @@ def unsubscribe(address_id: int, subscription_id: int, everything: bool) -> None
     db.session.commit()
 
 
-def notify_reply(reply: Comment) -> None:
-    """An approved comment: one mail to each confirmed subscriber of the comment it answers.
+def notify_approved(comment: Comment) -> None:
+    """An approved comment: one mail to each confirmed subscriber it concerns.
 
-    Never to its own author; the mail shows the replier's name, never their address.
+    Those who follow the comment it answers, and those who follow the whole
+    post; never its own author. The mail shows the author's name, never their
+    address. Threaded per post, so a mail client groups a post's mails.
     """
-    if reply.parent_id is None:
-        return
+    follows = Subscription.whole_post
+    if comment.parent_id is not None:
+        follows = sa.or_(follows, Subscription.comment_id == comment.parent_id)
     subscriptions = db.session.scalars(
         sa.select(Subscription)
         .join(Subscription.address)
         .where(
-            Subscription.comment_id == reply.parent_id,
+            Subscription.post_id == comment.post_id,
+            follows,
+            Subscription.comment_id != comment.id,
             MailAddress.confirmed_at.is_not(None),
-            MailAddress.email != normalized(reply.author_email or ""),
+            MailAddress.email != normalized(comment.author_email or ""),
         )
+        .order_by(Subscription.whole_post)  # a reply to you says so, rather than "new comment"
         .options(selectinload(Subscription.address), selectinload(Subscription.post))
     ).all()
     seen = set()
     for subscription in subscriptions:
-        if subscription.address_id in seen:
-            continue
-        seen.add(subscription.address_id)
-        post = subscription.post
-        outbox.queue(
-            "reply",
-            messages.draft(
-                subscription.address.email,
-                f"New reply to your comment on “{post.title}”",
-                "reply",
-                references=[
-                    messages.thread_id("post", post.id),
-                    messages.thread_id("comment", reply.parent_id),
-                ],
-                unsubscribe_url=url_for(
-                    "mail.unsubscribe", token=unsubscribe_token(subscription), _external=True
-                ),
-                post={"title": post.title},
-                reply={
-                    "author_name": reply.author_name,
-                    "body": reply.body,
-                    "body_html": reply.body_html,
-                },
-                reply_url=url_for("comments.permalink", comment_id=reply.id, _external=True),
-            ),
-        )
+        if subscription.address_id not in seen:
+            seen.add(subscription.address_id)
+            outbox.queue("reply", _notification(subscription, comment))
+
+
+def _notification(subscription: Subscription, comment: Comment) -> dict:
+    post = subscription.post
+    to_you = subscription.comment_id == comment.parent_id
+    subject = (
+        f"New reply to your comment on “{post.title}”"
+        if to_you
+        else f"New comment on “{post.title}”"
+    )
+    references = [messages.thread_id("post", post.id)]
+    if comment.parent_id is not None:
+        references.append(messages.thread_id("comment", comment.parent_id))
+    return messages.draft(
+        subscription.address.email,
+        subject,
+        "reply",
+        references=references,
+        unsubscribe_url=url_for(
+            "mail.unsubscribe", token=unsubscribe_token(subscription), _external=True
+        ),
+        to_you=to_you,
+        post={"title": post.title},
+        reply={
+            "author_name": comment.author_name,
+            "body": comment.body,
+            "body_html": comment.body_html,
+        },
+        reply_url=url_for("comments.permalink", comment_id=comment.id, _external=True),
+    )
 
 
 def forget_unused_addresses() -> None:

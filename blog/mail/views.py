@@ -42,7 +42,7 @@ def unsubscribe(token: str):
         return render_template("mail/unsubscribed.html", everything=everything)
     subscription = db.session.get(Subscription, target[1])
     post = db.session.get(Post, subscription.post_id) if subscription else None
-    return render_template("mail/unsubscribe.html", post=post)
+    return render_template("mail/unsubscribe.html", post=post, subscription=subscription)
 
 
 @admin_bp.before_request

@@ -55,6 +55,7 @@ def upgrade():
         sa.Column('address_id', sa.Integer(), nullable=False),
         sa.Column('post_id', sa.Integer(), nullable=False),
         sa.Column('comment_id', sa.Integer(), nullable=False),
+        sa.Column('whole_post', sa.Boolean(), nullable=False),
         sa.Column('created_at', sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(['address_id'], ['mail_addresses.id'], name=op.f('fk_subscriptions_address_id_mail_addresses'), ondelete='CASCADE'),
         sa.ForeignKeyConstraint(['comment_id'], ['comments.id'], name=op.f('fk_subscriptions_comment_id_comments'), ondelete='CASCADE'),
