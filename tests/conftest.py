@@ -6,6 +6,8 @@ PostgreSQL: a fresh database is created for the run and dropped after it.
 
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 import pytest
@@ -17,6 +19,7 @@ from blog.extensions import db
 from blog.models import Post, PostStatus, Tag, User, utcnow
 from tests import live_server as live
 from tests.databases import scratch_database
+from tests.mail_server import MailServer
 
 TEST_PASSWORD = "correct horse battery staple"
 # One round of PBKDF2: the hashing path without scrypt's ~0.2 s a login.
@@ -196,10 +199,16 @@ CHROMIUM = "/usr/bin/chromium"
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     """The blog under gunicorn with its own database and one author."""
-    folder = tmp_path_factory.mktemp("live")
-    with scratch_database(folder, "live") as url:
+    with serve_blog(tmp_path_factory.mktemp("live"), "live") as server:
+        yield server
+
+
+@contextmanager
+def serve_blog(folder, label: str, **settings: str) -> Iterator[live.LiveServer]:
+    """gunicorn on a fresh database with one author; ``settings`` are more environment."""
+    with scratch_database(folder, label) as url:
         port = live.free_port()
-        env = live.server_env(folder, url, port)
+        env = {**live.server_env(folder, url, port), **settings}
         live.flask(env, "db", "upgrade")
         live.flask(
             env, "create-user", "author", "--display-name", "Ada Author", "--password-stdin",
@@ -211,6 +220,14 @@ def live_server(tmp_path_factory):
             yield live.LiveServer(url=f"http://127.0.0.1:{port}", database_url=url, env=env)
         finally:
             live.stop(process)
+
+
+@pytest.fixture
+def smtp():
+    """A real SMTP server (aiosmtpd) on a free loopback port; ``smtp.inbox`` holds what came."""
+    server = MailServer().start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -13,9 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 from blog import create_app
 from blog.extensions import db
 from blog.models import Post, PostStatus, User, utcnow
-from tests import live_server as live
-from tests.conftest import TEST_PASSWORD, app_config
-from tests.databases import scratch_database
+from tests.conftest import TEST_PASSWORD, app_config, serve_blog
 from tests.mail_server import MailServer
 
 pytestmark = pytest.mark.browser
@@ -23,6 +21,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def smtp():
+    """One server for the module, like its blog (conftest's is per test)."""
     server = MailServer().start()
     yield server
     server.stop()
@@ -32,24 +31,10 @@ def smtp():
 def mail_blog(tmp_path_factory, smtp):
     """The blog under gunicorn, mailing through the loopback server."""
     folder = tmp_path_factory.mktemp("mail-live")
-    with scratch_database(folder, "mail") as url:
-        port = live.free_port()
-        env = live.server_env(folder, url, port)
-        env.update(
-            BLOG_MAIL_SERVER=smtp.url, BLOG_MAIL_FROM="blog@example.com",
-            BLOG_MAIL_TO="ada@example.com", BLOG_MAIL_POLL_SECONDS="0.2",
-        )  # fmt: skip
-        live.flask(env, "db", "upgrade")
-        live.flask(
-            env, "create-user", "author", "--display-name", "Ada Author", "--password-stdin",
-            stdin=TEST_PASSWORD + "\n",
-        )  # fmt: skip
-        process = live.start_gunicorn(env, folder)
-        try:
-            live.wait_until_up(f"http://127.0.0.1:{port}/", process, folder / "gunicorn.log")
-            yield live.LiveServer(url=f"http://127.0.0.1:{port}", database_url=url, env=env)
-        finally:
-            live.stop(process)
+    settings = {"BLOG_MAIL_SERVER": smtp.url, "BLOG_MAIL_FROM": "blog@example.com",
+                "BLOG_MAIL_TO": "ada@example.com", "BLOG_MAIL_POLL_SECONDS": "0.2"}  # fmt: skip
+    with serve_blog(folder, "mail", **settings) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")

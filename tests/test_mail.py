@@ -12,17 +12,9 @@ from blog.mail import outbox
 from blog.mail.models import MailAddress, OutboxMessage, OutboxStatus, Subscription
 from blog.models import Comment, CommentStatus, utcnow
 from tests.conftest import app_config, csrf_token, empty_database, form_tokens, permalink
-from tests.mail_server import MailServer
 
 AUTHOR_MAILBOX = "ada@example.com"
 MAIL_SETTINGS = {"MAIL_FROM": "blog@example.com", "MAIL_TO": AUTHOR_MAILBOX}
-
-
-@pytest.fixture
-def smtp():
-    server = MailServer().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

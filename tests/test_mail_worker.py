@@ -14,17 +14,9 @@ from blog.extensions import db
 from blog.mail.models import OutboxMessage, OutboxStatus
 from tests.conftest import app_config, empty_database, permalink
 from tests.live_server import ROOT
-from tests.mail_server import MailServer
 from tests.test_mail import MAIL_SETTINGS, comment
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def smtp():
-    server = MailServer().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
