@@ -581,3 +581,13 @@ def test_old_mail_and_unused_addresses_are_forgotten(app, client, post, smtp):
         assert db.session.scalar(sa.select(sa.func.count(OutboxMessage.id))) == 0
         kept = db.session.scalars(sa.select(MailAddress.email)).all()
     assert kept == ["rita@example.com"]  # she still has a subscription
+
+
+@pytest.mark.parametrize(
+    "setting", [{"MAIL_SERVER": "mailto:me@example.com"}, {"MAIL_AUTHOR_NOTIFY": "sometimes"}]
+)
+def test_the_blog_refuses_to_start_with_a_malformed_mail_setting(database_url, setting):
+    from blog.config import ConfigurationError
+
+    with pytest.raises(ConfigurationError, match="BLOG_MAIL_"):
+        create_app(app_config(database_url, **setting))

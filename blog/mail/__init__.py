@@ -9,8 +9,9 @@ from flask import Flask, current_app
 
 
 def init_app(app: Flask) -> None:
-    from blog.mail import events, models, views  # noqa: F401  (events and tables register on import)
+    from blog.mail import events, models, settings, views  # noqa: F401  (events, tables register)
 
+    settings.check(app.config)
     app.register_blueprint(views.bp)
     app.register_blueprint(views.admin_bp)
     app.cli.add_command(mail_worker_command)
@@ -26,5 +27,4 @@ def mail_worker_command(once: bool) -> None:
     if not settings.enabled(app.config):
         click.echo("No mail server is configured (BLOG_MAIL_SERVER): nothing to send.")
         return
-    settings.server(app.config)  # a malformed setting stops the worker here, with its message
     worker.run_worker(app, worker.stop_on_signals(), once=once)

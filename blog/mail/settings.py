@@ -43,6 +43,12 @@ def server(config: Mapping) -> Server | None:
     )
 
 
+def check(config: Mapping) -> None:
+    """Refuse to start with a malformed mail setting, rather than fail a request later."""
+    server(config)
+    author_notify(config)
+
+
 def enabled(config: Mapping) -> bool:
     return bool((config.get("MAIL_SERVER") or "").strip())
 
