@@ -46,7 +46,9 @@ def when_ready(server) -> None:
     if os.environ.get("BLOG_MAIL_WORKER", "true").lower() in ("0", "false", "no"):
         return
     command = [sys.executable, "-m", "flask", "--app", "blog", "mail-worker"]
-    mail_worker = subprocess.Popen(command)  # noqa: S603
+    # From this file's folder, the project root: the blog it imports is the one served.
+    root = os.path.dirname(os.path.abspath(__file__))
+    mail_worker = subprocess.Popen(command, cwd=root)  # noqa: S603
 
 
 def on_exit(server) -> None:

@@ -4,7 +4,6 @@ import logging
 import signal
 import threading
 
-import sqlalchemy as sa
 from flask import Flask
 
 from blog.extensions import db
@@ -20,8 +19,8 @@ def run_worker(app: Flask, stop: threading.Event, once: bool = False) -> None:
             try:
                 sent = outbox.send_due()
                 subscriptions.forget_unused_addresses()
-            except sa.exc.SQLAlchemyError:
-                log.exception("The mail worker could not read the outbox")
+            except Exception:  # a worker that stops sends nothing: log, wait, try again
+                log.exception("The mail worker's round failed")
                 db.session.rollback()
                 sent = 0
             if sent:
