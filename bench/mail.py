@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from _common import free_port
-from comment_post import measure, seeded_app
+from comment_post import post_one, seeded_app
 
 from blog.extensions import db
 from blog.mail import outbox
@@ -36,10 +36,14 @@ def smtp_sink(port: int) -> subprocess.Popen:
     return process
 
 
-def post_comments(url: str, count: int, mail: dict) -> tuple[list[float], object]:
-    app, post_id, page_url = seeded_app(url, **mail)
-    fields = {"notify": "y"} if mail else {}
-    return measure(app, post_id, page_url, count, **fields), app
+def interleaved(off_app, on_app, count: int) -> tuple[list[float], list[float]]:
+    """One POST to each blog in turn, so a busy machine slows both alike."""
+    clients = [(off_app[0].test_client(), *off_app[1:]), (on_app[0].test_client(), *on_app[1:])]
+    off, on = [], []
+    for number in range(count):
+        off.append(post_one(*clients[0], number))
+        on.append(post_one(*clients[1], number, notify="y"))
+    return off, on
 
 
 def summary(label: str, timings: list[float]) -> str:
@@ -63,24 +67,26 @@ def main() -> None:
         "MAIL_BURST": 1_000_000,  # the worst case: every comment mails the author
     }
     try:
-        with tempfile.TemporaryDirectory() as folder:
-            with scratch_database(Path(folder), "bench-off", args.database_url) as url:
-                off, app = post_comments(url, args.count, {})
+        with (
+            tempfile.TemporaryDirectory() as folder,
+            scratch_database(Path(folder), "bench-off", args.database_url) as off_url,
+            scratch_database(Path(folder), "bench-on", args.database_url) as url,
+        ):
+            off_app, on_app = seeded_app(off_url), seeded_app(url, **mail)
+            off, on = interleaved(off_app, on_app, args.count)
+            with on_app[0].app_context():
+                queued = sum(outbox.counts().values())
+                started = time.perf_counter()
+                sent = outbox.send_due()
+                elapsed = time.perf_counter() - started
+            for app, *_ in (off_app, on_app):
                 with app.app_context():
-                    db.engine.dispose()
-            with scratch_database(Path(folder), "bench-on", args.database_url) as url:
-                on, app = post_comments(url, args.count, mail)
-                with app.app_context():
-                    queued = sum(outbox.counts().values())
-                    started = time.perf_counter()
-                    sent = outbox.send_due()
-                    elapsed = time.perf_counter() - started
                     db.engine.dispose()
     finally:
         sink.terminate()
         sink.wait()
     database = url.split(":", 1)[0]
-    print(f"comment POST, 2 KB with links, {database}, {args.count} requests each:")
+    print(f"comment POST, 2 KB with links, {database}, {args.count} requests each, interleaved:")
     print(summary("notifications off", off))
     print(summary("notifications on", on) + f"   ({queued} messages queued)")
     print(f"mail worker to aiosmtpd on loopback: {sent} messages in {elapsed:.2f} s, "
