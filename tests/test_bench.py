@@ -22,7 +22,7 @@ def test_mail_benchmark_runs():
         capture_output=True, text=True, timeout=120, cwd=ROOT,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert "notifications on" in result.stdout and "6 messages in" in result.stdout
+    assert "author mailed" in result.stdout and "6 messages in" in result.stdout
 
 
 def test_load_benchmark_runs_in_smoke_mode(tmp_path):
