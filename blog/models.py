@@ -319,6 +319,8 @@ class Comment(db.Model):
     body: Mapped[str] = mapped_column(sa.Text)
     body_html: Mapped[str] = mapped_column(sa.Text, default="")
     status: Mapped[str] = mapped_column(sa.String(16), default=CommentStatus.PENDING)
+    # Why the intake rules held it or called it spam, shown on the moderation screen.
+    held_reason: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # The one-time nonce of the form it came from: the same form sent twice stores once.
     form_nonce: Mapped[str | None] = mapped_column(sa.String(32), unique=True)
