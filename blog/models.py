@@ -246,6 +246,14 @@ class Post(db.Model):
     def display_date(self) -> datetime:
         return self.published_at or self.created_at
 
+    def editable_by(self, user) -> bool:
+        """Whether ``user`` may change this post: every logged-in author may, for now.
+
+        Pages that show the answer are personal, never stored by the page cache
+        (blog/pagecache/policy.py), so a reader never gets an author's Edit link.
+        """
+        return self.id is not None and bool(user.is_authenticated)
+
     def reader_topics(self, deleted: bool = False) -> set[str]:
         """A post that is or was published: its own page, the lists that show it.
 

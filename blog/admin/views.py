@@ -7,16 +7,21 @@ from sqlalchemy.orm import selectinload
 from blog.admin import bp
 from blog.admin.editing import (
     SLUG_TAKEN,
+    draft_label,
     form_to_post,
     post_to_form,
     preview_copy,
+    publish_label,
+    publish_note,
+    saved_message,
     slug_taken,
 )
 from blog.admin.forms import PostForm
+from blog.dates import site_zone, to_local
 from blog.errors import keeps_input_on_csrf_error
 from blog.extensions import db
 from blog.forms import EmptyForm
-from blog.models import Comment, CommentStatus, Post
+from blog.models import Comment, CommentStatus, Post, utcnow
 from blog.pagination import page_arg, window
 
 DASHBOARD_POSTS_PER_PAGE = 50
@@ -59,6 +64,8 @@ def edit_form(post: Post):
         post_to_form(post, form)
     if not form.validate_on_submit():
         return render_form(form, post)
+    label = publish_label(form, post)
+    form.status.data = form.chosen_status()
     if form.preview.data:
         preview = form_to_post(form, preview_copy(post), for_preview=True)
         return render_form(form, post, preview=preview)
@@ -74,13 +81,27 @@ def edit_form(post: Post):
         db.session.rollback()
         form.slug.errors.append(SLUG_TAKEN)
         return render_form(form, post)
-    flash(f"Saved “{post.title}”.", "success")
+    flash(saved_message(post, label), "success")
     return redirect(url_for("admin.edit_post", post_id=post.id))
 
 
 def render_form(form: PostForm, post: Post, preview: Post | None = None):
     status = 200 if not form.errors else 422
-    return render_template("admin/edit_post.html", form=form, post=post, preview=preview), status
+    form.publish.label.text = publish_label(form, post)
+    form.save_draft.label.text = draft_label(post)
+    form.published_at.description = (
+        f"Optional, in the site's time zone ({site_zone().key}). A future date schedules the post."
+    )
+    page = render_template(
+        "admin/edit_post.html",
+        form=form,
+        post=post,
+        preview=preview,
+        publish_note=publish_note(form, post),
+        site_now=to_local(utcnow()).strftime("%Y-%m-%dT%H:%M"),
+        site_zone=site_zone().key,
+    )
+    return page, status
 
 
 @bp.route("/posts/<id:post_id>/delete", methods=["GET", "POST"])
