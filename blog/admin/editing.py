@@ -132,3 +132,28 @@ def saved_message(post: Post, label: str) -> str:
     if post.is_scheduled:
         return f"Scheduled “{post.title}” for {when(post.published_at)}."
     return f"{'Updated' if label == 'Update' else 'Published'} “{post.title}”."
+
+
+def typed_fields(form: PostForm) -> dict:
+    """What the author has typed, as an autosave keeps it (nothing is checked or looked up)."""
+    return {
+        "title": (form.title.data or "")[:200],
+        "slug": (form.slug.data or "")[:200],
+        "body": form.body.data or "",
+        "excerpt": form.excerpt.data or "",
+        "tags": form.tags.data or "",
+        "status": form.status.data or PostStatus.DRAFT.value,
+        "published_at": form_date(form),
+    }
+
+
+def revision_to_form(revision, form: PostForm) -> None:
+    """Fill the editor from an autosave or revision, as the author had it."""
+    form.title.data = revision.title
+    form.slug.data = revision.slug
+    form.body.data = revision.body
+    form.excerpt.data = revision.excerpt
+    form.tags.data = revision.tags
+    form.status.data = revision.status
+    if revision.published_at is not None:
+        form.published_at.data = to_local(revision.published_at).replace(tzinfo=None)

@@ -1,9 +1,10 @@
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from blog import revisions
 from blog.admin import bp
 from blog.admin.editing import (
     SLUG_TAKEN,
@@ -13,8 +14,10 @@ from blog.admin.editing import (
     preview_copy,
     publish_label,
     publish_note,
+    revision_to_form,
     saved_message,
     slug_taken,
+    typed_fields,
 )
 from blog.admin.forms import PostForm
 from blog.dates import site_zone, to_local
@@ -60,19 +63,26 @@ def edit_post(post_id: int):
 
 def edit_form(post: Post):
     form = PostForm()
-    if not form.is_submitted() and post.id is not None:
-        post_to_form(post, form)
+    author = current_user._get_current_object()
+    if not form.is_submitted():
+        fill_form(form, post, author)
     if not form.validate_on_submit():
         return render_form(form, post)
     label = publish_label(form, post)
     form.status.data = form.chosen_status()
     if form.preview.data:
         preview = form_to_post(form, preview_copy(post), for_preview=True)
+        revisions.autosave(post.id, author, typed_fields(form))  # without JS, Preview keeps it
+        db.session.commit()
         return render_form(form, post, preview=preview)
     if form.slug.data and slug_taken(form.slug.data, post.id):
         form.slug.errors.append(SLUG_TAKEN)
         return render_form(form, post)
+    previous = revisions.stored_version(post) if post.id is not None else None
     form_to_post(form, post)
+    if previous is not None:
+        revisions.keep_previous(post, previous)
+    revisions.forget_autosaves(post.id, author)
     db.session.add(post)
     try:
         db.session.commit()
@@ -83,6 +93,26 @@ def edit_form(post: Post):
         return render_form(form, post)
     flash(saved_message(post, label), "success")
     return redirect(url_for("admin.edit_post", post_id=post.id))
+
+
+def fill_form(form: PostForm, post: Post, author) -> None:
+    """The stored post, or the author's autosave of it when they ask for it back."""
+    if post.id is not None:
+        post_to_form(post, form)
+    wanted = request.args.get("autosave", type=int)
+    autosave = revisions.newer_autosave(post, author)
+    if autosave is not None and autosave.id == wanted:
+        revision_to_form(autosave, form)
+        flash("Your unsaved text is back in the editor. Save it to keep it.", "info")
+
+
+def offered_autosave(form: PostForm, post: Post):
+    """An autosave newer than the post, unless it is already in the editor."""
+    if form.is_submitted():
+        return None
+    autosave = revisions.newer_autosave(post, current_user)
+    wanted = request.args.get("autosave", type=int)
+    return None if autosave is None or autosave.id == wanted else autosave
 
 
 def render_form(form: PostForm, post: Post, preview: Post | None = None):
@@ -97,6 +127,7 @@ def render_form(form: PostForm, post: Post, preview: Post | None = None):
         form=form,
         post=post,
         preview=preview,
+        autosave=offered_autosave(form, post),
         publish_note=publish_note(form, post),
         site_now=to_local(utcnow()).strftime("%Y-%m-%dT%H:%M"),
         site_zone=site_zone().key,

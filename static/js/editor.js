@@ -39,3 +39,69 @@
     date.addEventListener("change", update);
   }
 })();
+
+// Nothing typed is lost: the editor's text is autosaved every few seconds
+// while it changes and when the page is left, and leaving with changes not
+// saved asks first. Without JavaScript every Preview keeps an autosave.
+(function () {
+  "use strict";
+
+  var form = document.querySelector("form.post-form[data-autosave-url]");
+  if (!form) return;
+  var status = document.getElementById("autosave-status");
+  var url = form.dataset.autosaveUrl;
+  var seconds = Number(form.dataset.autosaveSeconds) || 30;
+
+  function snapshot() {
+    return new URLSearchParams(new FormData(form)).toString();
+  }
+
+  var loaded = snapshot(); // what the page came with: changes since are unsaved
+  var autosaved = loaded; // what the server holds as an autosave
+  var submitting = false;
+
+  function changed(since) {
+    return snapshot() !== since;
+  }
+
+  function autosave() {
+    if (!changed(autosaved)) return;
+    var sent = snapshot();
+    fetch(url, {
+      method: "POST",
+      body: new FormData(form),
+      credentials: "same-origin",
+      headers: { "Accept": "application/json" },
+      redirect: "manual"
+    }).then(function (response) {
+      var json = (response.headers.get("Content-Type") || "").indexOf("json") !== -1;
+      if (!response.ok || !json) throw new Error("not saved");
+      return response.json();
+    }).then(function (answer) {
+      autosaved = sent;
+      status.textContent = answer.message;
+    }).catch(function () {
+      status.textContent = "Not autosaved (has your session expired?). " +
+        "Your text is still here: press Save draft to keep it.";
+    });
+  }
+
+  function autosaveOnLeaving() {
+    if (submitting || !changed(autosaved) || !navigator.sendBeacon) return;
+    if (navigator.sendBeacon(url, new FormData(form))) autosaved = snapshot();
+  }
+
+  window.setInterval(autosave, seconds * 1000);
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") autosaveOnLeaving();
+  });
+  window.addEventListener("pagehide", autosaveOnLeaving);
+  form.addEventListener("submit", function () {
+    submitting = true;
+  });
+  window.addEventListener("beforeunload", function (event) {
+    if (submitting || !changed(loaded)) return;
+    event.preventDefault();
+    event.returnValue = ""; // older browsers need it set to show the question
+  });
+})();
