@@ -32,7 +32,7 @@ def revisions_of(post_id: int):
     versions = {str(revision.id): revision for revision in history}
     versions[CURRENT] = revisions.as_version(post)
     newer = request.args.get("to", CURRENT)
-    older = request.args.get("from", str(history[0].id) if history else CURRENT)
+    older = request.args.get("from", default_older(history))
     if older not in versions or newer not in versions:
         abort(404)
     return render_template(
@@ -44,6 +44,13 @@ def revisions_of(post_id: int):
         diff=revisions.compare(versions[older], versions[newer]),
         form=EmptyForm(),
     )
+
+
+def default_older(history: list[revisions.PostRevision]) -> str:
+    """The last saved change is what an author looks for first; autosaves come after."""
+    saved = [revision for revision in history if not revision.is_autosave]
+    newest = (saved or history or [None])[0]
+    return CURRENT if newest is None else str(newest.id)
 
 
 @bp.post("/posts/<id:post_id>/revisions/<id:revision_id>/restore")

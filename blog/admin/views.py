@@ -5,7 +5,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from blog import revisions
-from blog.admin import bp
+from blog.admin import bp, moderation, summary
 from blog.admin.editing import (
     SLUG_TAKEN,
     draft_label,
@@ -41,7 +41,16 @@ def dashboard():
     )
     select = sa.select(Post, approved).order_by(Post.created_at.desc(), Post.id.desc())
     pagination = window(select, page_arg(), DASHBOARD_POSTS_PER_PAGE, rows=True)
-    return render_template("admin/dashboard.html", rows=pagination.items, pagination=pagination)
+    return render_template(
+        "admin/dashboard.html",
+        rows=pagination.items,
+        pagination=pagination,
+        counts=summary.counts(),
+        latest_comments=summary.latest_comments(),
+        actions_for=moderation.actions_for,
+        labels=moderation.LABELS,
+        form=EmptyForm(),
+    )
 
 
 @bp.route("/posts/new", methods=["GET", "POST"])
