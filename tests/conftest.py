@@ -197,20 +197,11 @@ CHROMIUM = "/usr/bin/chromium"
 def live_server(tmp_path_factory):
     """The blog under gunicorn with its own database and one author."""
     folder = tmp_path_factory.mktemp("live")
-    with scratch_database(folder, "live") as url:
-        port = live.free_port()
-        env = live.server_env(folder, url, port)
-        live.flask(env, "db", "upgrade")
-        live.flask(
-            env, "create-user", "author", "--display-name", "Ada Author", "--password-stdin",
-            stdin=TEST_PASSWORD + "\n",
-        )  # fmt: skip
-        process = live.start_gunicorn(env, folder)
-        try:
-            live.wait_until_up(f"http://127.0.0.1:{port}/", process, folder / "gunicorn.log")
-            yield live.LiveServer(url=f"http://127.0.0.1:{port}", database_url=url, env=env)
-        finally:
-            live.stop(process)
+    with (
+        scratch_database(folder, "live") as url,
+        live.blog_server(folder, url, TEST_PASSWORD) as server,
+    ):
+        yield server
 
 
 @pytest.fixture(scope="session")

@@ -23,24 +23,17 @@ TYPED = 'Hours of writing,\nwith <b>markup</b> & "quotes".\n\nStill here?'
 @pytest.fixture(scope="module")
 def desk_server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("desk")
-    with scratch_database(folder, "desk") as url:
-        port = live.free_port()
-        env = live.server_env(folder, url, port)
-        env.update(
+    with (
+        scratch_database(folder, "desk") as url,
+        live.blog_server(
+            folder,
+            url,
+            TEST_PASSWORD,
             BLOG_SESSION_IDLE_MINUTES=str(IDLE_SECONDS / 60),
             BLOG_AUTOSAVE_SECONDS=str(AUTOSAVE_SECONDS),
-        )
-        live.flask(env, "db", "upgrade")
-        live.flask(
-            env, "create-user", "author", "--display-name", "Ada Author", "--password-stdin",
-            stdin=TEST_PASSWORD + "\n",
-        )  # fmt: skip
-        process = live.start_gunicorn(env, folder)
-        try:
-            live.wait_until_up(f"http://127.0.0.1:{port}/", process, folder / "gunicorn.log")
-            yield live.LiveServer(url=f"http://127.0.0.1:{port}", database_url=url, env=env)
-        finally:
-            live.stop(process)
+        ) as server,
+    ):
+        yield server
 
 
 def log_in(page: Page) -> None:
