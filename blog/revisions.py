@@ -26,6 +26,9 @@ FIELDS = ("title", "body", "excerpt", "tags", "status")
 # they are now, so restoring old words never unpublishes or moves a post.
 RESTORED_FIELDS = ("title", "body", "excerpt", "tags")
 _WORDS = re.compile(r"\s+|[^\s]+")
+# A changed passage longer than this (words before × words after) is shown as
+# removed and added as a whole: pairing its words would cost too much.
+MAX_WORD_PAIRS = 4_000_000
 
 
 class RevisionKind(enum.StrEnum):
@@ -180,21 +183,37 @@ def as_version(post: Post) -> PostRevision:
 def word_diff(old: str, new: str) -> Markup:
     """``new`` with the words taken out of ``old`` in ``<del>`` and those added in ``<ins>``.
 
-    Both texts are escaped; only the markers are markup.
+    Lines are matched first, then words within the lines that changed, so a
+    long post costs what its changes cost. Both texts are escaped; only the
+    markers are markup.
     """
-    before, after = _WORDS.findall(old or ""), _WORDS.findall(new or "")
+    before, after = (old or "").splitlines(keepends=True), (new or "").splitlines(keepends=True)
     parts = []
-    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
-    for operation, a_start, a_end, b_start, b_end in matcher.get_opcodes():
+    for operation, a_start, a_end, b_start, b_end in _opcodes(before, after):
         removed, added = "".join(before[a_start:a_end]), "".join(after[b_start:b_end])
-        if operation == "equal":
-            parts.append(escape(added))
-            continue
-        if removed:
-            parts.append(Markup("<del>{}</del>").format(removed))
-        if added:
-            parts.append(Markup("<ins>{}</ins>").format(added))
+        parts.append(escape(added) if operation == "equal" else _changed_words(removed, added))
     return Markup("").join(parts)
+
+
+def _opcodes(before: list[str], after: list[str]) -> list[tuple]:
+    return difflib.SequenceMatcher(a=before, b=after, autojunk=False).get_opcodes()
+
+
+def _changed_words(old: str, new: str) -> Markup:
+    before, after = _WORDS.findall(old), _WORDS.findall(new)
+    if len(before) * len(after) > MAX_WORD_PAIRS:  # too big to pair up word by word
+        return _marked(old, new)
+    parts = []
+    for operation, a_start, a_end, b_start, b_end in _opcodes(before, after):
+        removed, added = "".join(before[a_start:a_end]), "".join(after[b_start:b_end])
+        parts.append(escape(added) if operation == "equal" else _marked(removed, added))
+    return Markup("").join(parts)
+
+
+def _marked(removed: str, added: str) -> Markup:
+    return (Markup("<del>{}</del>").format(removed) if removed else Markup("")) + (
+        Markup("<ins>{}</ins>").format(added) if added else Markup("")
+    )
 
 
 def compare(old: PostRevision, new: PostRevision) -> list[tuple[str, Markup, bool]]:

@@ -6,6 +6,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from blog import revisions
 from blog.extensions import db
 from blog.models import Post
 from blog.revisions import PostRevision, RevisionKind, word_diff
@@ -58,7 +59,7 @@ def test_a_save_that_changes_nothing_keeps_no_revision(app, client, written):
 
 def test_the_history_lists_them_and_shows_the_last_change(client, written):
     html = client.get(f"/admin/posts/{written}/revisions").get_data(as_text=True)
-    assert html.count("<td>Revision</td>") == 2 and "Current version" in html
+    assert html.count('data-label="Kind">Revision</td>') == 2 and "Current version" in html
     # By default: the newest revision against the current version.
     assert "one three<ins> four</ins>" in html
     assert "<del>Second</del><ins>Third</ins>" in html
@@ -83,6 +84,12 @@ def test_hostile_text_in_a_diff_is_escaped(app, client, written):
 def test_word_diff_marks_words_and_escapes_both_sides():
     assert word_diff("a <b> c", "a <i> c") == "a <del>&lt;b&gt;</del><ins>&lt;i&gt;</ins> c"
     assert word_diff("", "") == ""
+
+
+def test_word_diff_matches_lines_first_and_marks_a_huge_change_whole(monkeypatch):
+    assert word_diff("a\nb c\nd\n", "a\nb C\nd\n") == "a\nb <del>c</del><ins>C</ins>\nd\n"
+    monkeypatch.setattr(revisions, "MAX_WORD_PAIRS", 4)
+    assert word_diff("x b c", "x b C") == "<del>x b c</del><ins>x b C</ins>"
 
 
 def test_restore_puts_the_words_back_and_keeps_the_replaced_version(app, client, written):

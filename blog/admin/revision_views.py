@@ -42,7 +42,6 @@ def revisions_of(post_id: int):
         older=older,
         newer=newer,
         diff=revisions.compare(versions[older], versions[newer]),
-        form=EmptyForm(),
     )
 
 
