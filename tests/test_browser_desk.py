@@ -105,3 +105,25 @@ def test_leaving_with_unsaved_changes_asks_first_and_not_after_saving(
         page.close(run_before_unload=True)
     assert dialogs == ["beforeunload"]
     context.close()
+
+
+def test_the_publish_button_and_the_date_note_follow_the_date(browser: Browser, desk_server):
+    page = browser.new_context().new_page()
+    open_new_post(page, desk_server.url)
+    note = page.locator("#publish-note")
+    expect(page.get_by_role("button", name="Publish")).to_be_visible()
+    expect(note).to_have_text("Empty: published the moment you press Publish.")
+    page.get_by_label("Publish date").fill("2099-12-03T09:00")
+    expect(page.get_by_role("button", name="Schedule")).to_be_visible()
+    expect(note).to_have_text("Will be published on December 3, 2099 at 09:00, UTC.")
+    page.get_by_label("Publish date").fill("2001-02-03T04:05")
+    expect(page.get_by_role("button", name="Publish")).to_be_visible()
+    expect(note).to_have_text("Published on February 3, 2001 at 04:05, UTC.")
+    page.get_by_label("Title").fill("Later")
+    page.get_by_label("Body").fill("Soon.")
+    page.get_by_label("Publish date").fill("2099-12-03T09:00")
+    page.get_by_role("button", name="Schedule").click()
+    expect(
+        page.get_by_text("Scheduled “Later” for December 3, 2099 at 09:00, UTC.")
+    ).to_be_visible()
+    page.context.close()
