@@ -6,7 +6,7 @@ from blog.extensions import db
 from blog.models import Comment, Post, Tag, User
 
 SAMPLE_VALUES = {"slug": "sample", "year": 2026, "month": 1, "post_id": 1, "comment_id": 1,
-                 "action": "approve", "filename": "css/blog.css"}  # fmt: skip
+                 "action": "approve", "filename": "css/blog.css", "revision_id": 1}  # fmt: skip
 
 
 def urls_for(app, method: str) -> list[str]:

@@ -74,13 +74,22 @@ def restore_revision(post_id: int, revision_id: int):
     return redirect(url_for("admin.edit_post", post_id=post.id))
 
 
-@bp.post("/posts/autosave", defaults={"post_id": None}, endpoint="autosave_new")
+@bp.post("/posts/autosave")
+@keeps_input_on_csrf_error
+def autosave_new():
+    """Keep what the editor of a post not saved yet holds."""
+    return keep_autosave(None)
+
+
 @bp.post("/posts/<id:post_id>/autosave")
 @keeps_input_on_csrf_error
-def autosave(post_id: int | None):
+def autosave(post_id: int):
     """Keep what the editor holds now (editor.js sends it every 30 s and on leaving)."""
-    if post_id is not None:
-        db.get_or_404(Post, post_id)
+    db.get_or_404(Post, post_id)
+    return keep_autosave(post_id)
+
+
+def keep_autosave(post_id: int | None):
     form = PostForm()
     form.validate()  # an autosave keeps half-written text: only the token must hold
     if form.csrf_token.errors:

@@ -89,11 +89,11 @@ def edit_form(post: Post):
         return render_form(form, post)
     previous = revisions.stored_version(post) if post.id is not None else None
     form_to_post(form, post)
-    if previous is not None:
-        revisions.keep_previous(post, previous)
-    revisions.forget_autosaves(post.id, author)
     db.session.add(post)
-    try:
+    try:  # the revision statements flush the post: a slug taken meanwhile shows up here
+        if previous is not None:
+            revisions.keep_previous(post, previous)
+        revisions.forget_autosaves(post.id, author)
         db.session.commit()
     except IntegrityError:
         # Another request took the slug between our check and the commit.
