@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from blog import unsaved
 from blog.admin.moderation import pending_count
+from blog.auth import LoginForm
 from blog.extensions import login_manager
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -20,8 +21,6 @@ def require_login():
     if current_user.is_authenticated:
         return None
     if unsaved.sent_from_an_editor():
-        from blog.auth import LoginForm
-
         return unsaved.login_keeping_text(LoginForm(formdata=None))
     return login_manager.unauthorized()
 
