@@ -11,7 +11,6 @@ from flask import (
     current_app,
     flash,
     redirect,
-    render_template,
     request,
     session,
     url_for,
@@ -21,6 +20,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import BooleanField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
+from blog import unsaved
 from blog.errors import keeps_input_on_csrf_error
 from blog.extensions import db, login_manager
 from blog.forms import BlogForm, EmptyForm
@@ -183,9 +183,11 @@ def login():
         end_attempt(attempt, succeeded=user is not None)
         if user is not None:
             start_session(user, form.remember_me.data)
+            if kept := unsaved.carried():
+                return redirect(unsaved.back_to_the_editor(user, kept))
             return redirect(next_url)
         form.form_errors.append(LOGIN_FAILED)
-    return render_template("auth/login.html", form=form)
+    return unsaved.render_login(form, unsaved.carried())
 
 
 @bp.post("/logout")

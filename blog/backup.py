@@ -79,11 +79,17 @@ def restore(path: Path) -> dict[str, int]:
 def _typed(table: sa.Table, record: dict) -> dict:
     typed = {}
     for column in table.columns:
-        value = record.get(column.name)
+        value = record.get(column.name, _default(column))
         if value is not None and isinstance(column.type, UTCDateTime):
             value = datetime.fromisoformat(value)
         typed[column.name] = value
     return typed
+
+
+def _default(column: sa.Column) -> Any:
+    """What a column added after the backup was written holds in its rows."""
+    default = column.default
+    return default.arg if default is not None and default.is_scalar else None
 
 
 def _insert(table: sa.Table, records: list[dict]) -> None:

@@ -54,6 +54,10 @@ DEFAULTS = {
     "LOGIN_FAILURE_WINDOW_MINUTES": 15,
     "SESSION_IDLE_MINUTES": 120,  # logged out after this long without a request
     "SESSION_MAX_HOURS": 24 * 7,  # and after this long in any case (remember-me aside)
+    # The author's desk (blog/revisions.py, blog/drafts.py).
+    "REVISIONS_KEPT": 0,  # earlier versions kept per post (0 = all)
+    "AUTOSAVES_KEPT": 3,  # autosaves kept per post and author
+    "AUTOSAVE_SECONDS": 30,  # how often the editor (with JavaScript) autosaves
     "REMEMBER_COOKIE_DURATION": 30 * 24 * 3600,
     # werkzeug's method for new password hashes; the tests choose a cheap one.
     "PASSWORD_HASH_METHOD": "scrypt",

@@ -246,6 +246,14 @@ class Post(db.Model):
     def display_date(self) -> datetime:
         return self.published_at or self.created_at
 
+    def editable_by(self, user) -> bool:
+        """Whether ``user`` may change this post: every logged-in author may, for now.
+
+        Pages that show the answer are personal, never stored by the page cache
+        (blog/pagecache/policy.py), so a reader never gets an author's Edit link.
+        """
+        return self.id is not None and bool(user.is_authenticated)
+
     def reader_topics(self, deleted: bool = False) -> set[str]:
         """A post that is or was published: its own page, the lists that show it.
 
@@ -319,6 +327,8 @@ class Comment(db.Model):
     body: Mapped[str] = mapped_column(sa.Text)
     body_html: Mapped[str] = mapped_column(sa.Text, default="")
     status: Mapped[str] = mapped_column(sa.String(16), default=CommentStatus.PENDING)
+    # Why the intake rules held it or called it spam, shown on the moderation screen.
+    held_reason: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # The one-time nonce of the form it came from: the same form sent twice stores once.
     form_nonce: Mapped[str | None] = mapped_column(sa.String(32), unique=True)

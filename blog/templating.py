@@ -62,10 +62,12 @@ def local_datetime(moment: datetime, with_time: bool = True) -> str:
 
 
 # Exact start tags only. Stored HTML is the sanitizer's output (blog/text.py):
-# it allows <pre> and <table> no attributes and escapes every other "<", in
-# text and in attribute values alike, so these can only be real tags.
+# it allows <table> no attributes and <pre> only the class of coloured code, and
+# escapes every other "<", in text and in attribute values alike, so these can
+# only be real tags.
 _FOCUSABLE_SCROLL_BOXES = {
     Markup("<pre>"): Markup('<pre tabindex="0">'),
+    Markup('<pre class="highlight">'): Markup('<pre class="highlight" tabindex="0">'),
     Markup("<table>"): Markup('<table tabindex="0">'),
 }
 

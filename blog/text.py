@@ -14,7 +14,12 @@ from urllib.parse import urlsplit
 import bleach
 from bleach.linkifier import LinkifyFilter
 from markdown_it import MarkdownIt
-from markupsafe import Markup
+from markupsafe import Markup, escape
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
+from pygments.token import STANDARD_TYPES
+from pygments.util import ClassNotFound
 from slugify import slugify as _slugify
 
 MORE_MARKER = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
@@ -28,10 +33,29 @@ POST_TAGS = frozenset(
         "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del",
         "details", "dl", "dt", "em", "figcaption", "figure", "h2", "h3", "h4", "h5",
         "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s",
-        "small", "sub", "summary", "sup", "strong", "table", "tbody", "td", "tfoot",
+        "small", "span", "sub", "summary", "sup", "strong", "table", "tbody", "td", "tfoot",
         "th", "thead", "tr", "ul",
     }
 )  # fmt: skip
+# Syntax colouring is done on save by Pygments, as classes the stylesheet colours
+# (the CSP refuses inline styles): a fence's language, Pygments' token classes.
+CODE_LANGUAGE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_+#.-]{0,31}")
+CODE_BLOCK_CLASS = "highlight"
+TOKEN_CLASSES = frozenset(STANDARD_TYPES.values()) - {""}
+
+
+def _allowed_class(tag: str, name: str, value: str) -> bool:
+    """Only the classes syntax colouring makes, on the tags it makes them on."""
+    if name != "class":
+        return False
+    if tag == "code":
+        language = value.removeprefix("language-")
+        return value != language and CODE_LANGUAGE.fullmatch(language) is not None
+    if tag == "pre":
+        return value == CODE_BLOCK_CLASS
+    return tag == "span" and value in TOKEN_CLASSES
+
+
 POST_ATTRIBUTES = {
     "a": ["href", "title"],
     "abbr": ["title"],
@@ -39,7 +63,9 @@ POST_ATTRIBUTES = {
     "ol": ["start"],
     "td": ["class", "colspan", "rowspan"],
     "th": ["class", "colspan", "rowspan", "scope"],
-    "code": ["class"],
+    "code": _allowed_class,
+    "pre": _allowed_class,
+    "span": _allowed_class,
 }
 PROTOCOLS = frozenset({"http", "https", "mailto"})
 COMMENT_TAGS = frozenset(
@@ -63,7 +89,32 @@ _ALIGN_CLASS = {f"text-align:{side}": side for side in ("left", "center", "right
 @cache
 def _markdown() -> MarkdownIt:
     # Raw HTML is allowed through the parser; the sanitizer decides what survives.
-    return MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    options = {"html": True, "highlight": highlight_code}
+    return MarkdownIt("commonmark", options).enable(["table", "strikethrough"])
+
+
+@cache
+def _code_formatter() -> HtmlFormatter:
+    return HtmlFormatter(nowrap=True)
+
+
+def highlight_code(source: str, language: str, attributes: str) -> str:
+    """A fenced code block coloured with Pygments' classes, or "" to leave it plain.
+
+    Only a language name Pygments knows is used; anything else (unknown, or
+    hostile such as ``"><script>``) leaves the block to Markdown's own escaping.
+    """
+    if not CODE_LANGUAGE.fullmatch(language):
+        return ""
+    try:
+        lexer = get_lexer_by_name(language, stripnl=False)
+    except ClassNotFound:
+        return ""
+    coloured = highlight(source, lexer, _code_formatter())
+    return (
+        f'<pre class="{CODE_BLOCK_CLASS}"><code class="language-{escape(language)}">'
+        f"{coloured}</code></pre>\n"
+    )
 
 
 @cache

@@ -206,20 +206,11 @@ def live_server(tmp_path_factory):
 @contextmanager
 def serve_blog(folder, label: str, **settings: str) -> Iterator[live.LiveServer]:
     """gunicorn on a fresh database with one author; ``settings`` are more environment."""
-    with scratch_database(folder, label) as url:
-        port = live.free_port()
-        env = {**live.server_env(folder, url, port), **settings}
-        live.flask(env, "db", "upgrade")
-        live.flask(
-            env, "create-user", "author", "--display-name", "Ada Author", "--password-stdin",
-            stdin=TEST_PASSWORD + "\n",
-        )  # fmt: skip
-        process = live.start_gunicorn(env, folder)
-        try:
-            live.wait_until_up(f"http://127.0.0.1:{port}/", process, folder / "gunicorn.log")
-            yield live.LiveServer(url=f"http://127.0.0.1:{port}", database_url=url, env=env)
-        finally:
-            live.stop(process)
+    with (
+        scratch_database(folder, label) as url,
+        live.blog_server(folder, url, TEST_PASSWORD, **settings) as server,
+    ):
+        yield server
 
 
 @pytest.fixture

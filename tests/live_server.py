@@ -7,6 +7,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,3 +82,26 @@ def stop(process: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+@contextmanager
+def blog_server(
+    folder: Path, database_url: str, password: str, **settings: str
+) -> Iterator[LiveServer]:
+    """The blog under gunicorn with its schema and one author, until the block ends.
+
+    ``settings`` are added to its environment (e.g. ``BLOG_SESSION_IDLE_MINUTES``).
+    """
+    port = free_port()
+    env = {**server_env(folder, database_url, port), **settings}
+    flask(env, "db", "upgrade")
+    flask(
+        env, "create-user", "author", "--display-name", "Ada Author", "--password-stdin",
+        stdin=password + "\n",
+    )  # fmt: skip
+    process = start_gunicorn(env, folder)
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/", process, folder / "gunicorn.log")
+        yield LiveServer(url=f"http://127.0.0.1:{port}", database_url=database_url, env=env)
+    finally:
+        stop(process)

@@ -290,7 +290,8 @@ def test_previewing_a_saved_post_shows_it_as_readers_will(app, client, auth, mak
     )
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    preview = html[html.index("Preview — not saved yet") : html.index('<form class="post-form"')]
+    start = html.index("Preview — not saved yet")
+    preview = html[start : html.index("</section>", start)]
     assert "<em>words</em>" in preview
     assert 'by <span class="author">Ada Author</span>' in preview
     assert '<time datetime="2021-03-04T12:00:00+00:00">March 4, 2021</time>' in preview

@@ -42,3 +42,13 @@ def test_load_benchmark_runs_in_smoke_mode(tmp_path):
         assert routes[route]["bad_responses"] == 0, route
         assert routes[route]["route"] in result.stdout
     assert figures["hello"]["rps"] > 0 and "vs hello" in result.stdout
+
+
+def test_desk_benchmark_runs():
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "desk.py")],
+        capture_output=True, text=True, timeout=300, cwd=ROOT,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "save through the editor" in result.stdout and "ms" in result.stdout
+    assert "Traceback" not in result.stderr

@@ -51,9 +51,9 @@ def test_author_writes_previews_and_publishes_and_a_reader_finds_it(
     expect(preview.locator("pre code.language-python")).to_contain_text("def greet(name):")
     expect(page.get_by_label("Body")).to_have_value(BODY)
 
-    page.get_by_label("Status").select_option("published")
-    page.get_by_role("button", name="Save").click()
-    expect(page.get_by_text("Saved “Fruit prices, with code”.")).to_be_visible()
+    page.get_by_role("button", name="Publish").click()
+    expect(page.get_by_text("Published “Fruit prices, with code”.")).to_be_visible()
+    expect(page.get_by_role("button", name="Update")).to_be_visible()
 
     reader = browser.new_context().new_page()
     reader.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))

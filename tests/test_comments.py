@@ -187,15 +187,35 @@ def test_honeypot_marks_spam(app, client, post):
     assert stored(app)[0].status == CommentStatus.SPAM
 
 
-def test_time_trap_marks_spam_only_when_too_fast(app, client, post, monkeypatch):
+def test_time_trap_holds_a_fast_comment_and_says_why(app, client, auth, post, monkeypatch):
     app.config["COMMENT_MIN_SECONDS"] = 3
     app.config["COMMENT_HOLD_FIRST"] = False
-    submit(client, post, **reader(comment="instant"))
+    response = submit(client, post, **reader(comment="instant, thanks to autofill"))
+    # Its writer is told the truth: it waits for the author.
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Your comment is awaiting moderation." in page
+    assert "instant, thanks to autofill" in page
     later = utcnow() + timedelta(seconds=5)
     monkeypatch.setattr(comment_forms, "utcnow", lambda: later)
     submit(client, post, **reader(comment="took my time"))
     submit(client, post, **reader(comment="forged stamp"), issued="not-a-signed-stamp")
-    assert [c.status for c in stored(app)] == ["spam", "approved", "spam"]
+    fast, slow, forged = stored(app)
+    assert [fast.status, slow.status, forged.status] == ["pending", "approved", "spam"]
+    assert "the time trap expects at least 3 s" in fast.held_reason
+    assert slow.held_reason == ""
+    auth.login()
+    screen = client.get("/admin/comments?status=pending").get_data(as_text=True)
+    assert "Held:</strong> Sent " in screen
+    assert "the time trap expects at least 3 s" in screen
+
+
+def test_honeypot_is_spam_with_its_reason_on_the_spam_tab(app, client, auth, post):
+    submit(client, post, **reader(phone="555-1234"))
+    [comment] = stored(app)
+    assert comment.status == CommentStatus.SPAM
+    auth.login()
+    screen = client.get("/admin/comments?status=spam").get_data(as_text=True)
+    assert "Marked as spam:</strong> The hidden honeypot field was filled in." in screen
 
 
 def test_link_limit_word_lists_and_hold_first(app, client, post):

@@ -89,6 +89,11 @@ def test_every_page_type_is_valid_html(app, client, auth, make_post, tmp_path):
     save(tmp_path, "new-post", client.get("/admin/posts/new"))
     save(tmp_path, "edit-post", client.get(f"/admin/posts/{draft_id}/edit"))
     save(tmp_path, "delete-post", client.get(f"/admin/posts/{draft_id}/delete"))
+    edit = {"title": "A draft", "body": "New <b>words</b> & more", "status": "draft",
+            "save_draft": "Save draft"}  # fmt: skip
+    post_form(client, f"/admin/posts/{draft_id}/edit", edit)
+    save(tmp_path, "revisions", client.get(f"/admin/posts/{draft_id}/revisions"))
+    save(tmp_path, "moderation-spam", client.get("/admin/comments?status=spam"))
     save(tmp_path, "post-errors", post_form(client, "/admin/posts/new", {"slug": "Bad Slug"}))
     save(
         tmp_path,
@@ -105,6 +110,7 @@ def test_every_page_type_is_valid_html(app, client, auth, make_post, tmp_path):
         "post-with-comments": '<span class="badge">Post author</span>',
         "post-reply-form-open": "Reply to Reader 5</span>",
         "moderation": 'class="admin-table comments-table"',
+        "revisions": "<ins>",
     }.items():
         assert marker in (tmp_path / f"{name}.html").read_text(), name
 
@@ -113,4 +119,4 @@ def test_every_page_type_is_valid_html(app, client, auth, make_post, tmp_path):
         capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
-    assert len(list(tmp_path.glob("*.html"))) == 21
+    assert len(list(tmp_path.glob("*.html"))) == 23

@@ -100,7 +100,7 @@ def test_a_held_comment_mails_the_author_once_with_what_they_need(app, client, p
     assert message["Message-ID"] and message["Date"]
     body = text_of(message)
     for expected in ("Rita Reader", "rita@example.com", "https://rita.example/", "127.0.0.1",
-                     "What a lovely post.", "first comment from this address"):  # fmt: skip
+                     "What a lovely post.", "first comment from this email address"):  # fmt: skip
         assert expected in body
     assert send_mail(app) == 0  # sent once, not again
 

@@ -933,7 +933,9 @@ def test_an_empty_reply_is_refused_and_the_parent_stays_held(
 
 def dashboard_counts(html: str) -> dict[str, int]:
     rows = re.findall(
-        r'<tr>\s*<td><a href="[^"]+">([^<]+)</a></td>.*?<td class="count">(\d+)</td>', html, re.S
+        r'<tr>\s*<td[^>]*><a href="[^"]+">([^<]+)</a></td>.*?<td[^>]*class="count">(\d+)</td>',
+        html,
+        re.S,
     )
     return {title: int(count) for title, count in rows}
 

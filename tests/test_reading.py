@@ -21,6 +21,7 @@ from playwright.sync_api import Browser, Page, expect
 from blog import create_app
 from blog.extensions import db
 from blog.models import Comment, CommentStatus, Post, PostStatus, Tag, User, utcnow
+from blog.revisions import PostRevision
 from tests.conftest import TEST_PASSWORD, app_config
 
 pytestmark = pytest.mark.browser
@@ -121,6 +122,8 @@ class Site:
     archive: str
     reply_to: int  # a comment to reply to (?replytocom=)
     reply_to_name: str
+    post_id: int  # the post with a discussion: its editor, revisions and deletion page
+    pending_id: int  # the held comment: its edit and reply pages
 
 
 def absolute(site: Site, path: str) -> str:
@@ -168,17 +171,25 @@ def site(live_server) -> Site:
             db.session.flush()
             comments[key] = comment
         # One held comment, for the moderation screen.
-        db.session.add(
-            Comment(
-                post_id=post.id,
-                author_name="Pending Pat",
-                author_email="pat@example.com",
-                author_ip="192.0.2.7",
-                body="First time here: is this held for moderation?",
-                status=CommentStatus.PENDING,
-                created_at=moment + timedelta(minutes=1),
-            )
+        pending = Comment(
+            post_id=post.id,
+            author_name="Pending Pat",
+            author_email="pat@example.com",
+            author_ip="192.0.2.7",
+            body="First time here: is this held for moderation?",
+            status=CommentStatus.PENDING,
+            held_reason="The first comment from this email address.",
+            created_at=moment + timedelta(minutes=1),
         )
+        db.session.add(pending)
+        # An earlier version of the post, for its revisions page.
+        db.session.add(
+            PostRevision(
+                post_id=post.id, author_id=author.id, title="On reading", slug=post.slug,
+                body=BODY.format(word=word).replace("invisible", "<b>unseen</b>"), excerpt="",
+                tags="Typography", status=PostStatus.DRAFT, created_at=now - timedelta(hours=3),
+            )
+        )  # fmt: skip
 
         # 100 approved comments: 20 threads, each five replies deep.
         for thread in range(20):
@@ -209,6 +220,8 @@ def site(live_server) -> Site:
             archive=f"/{published:%Y/%m}/",
             reply_to=reply_to.id,
             reply_to_name=reply_to.author_name,
+            post_id=post.id,
+            pending_id=pending.id,
         )
         db.engine.dispose()
     return result
@@ -245,13 +258,22 @@ def page_types(site: Site) -> dict[str, tuple[str, bool]]:
         "dashboard": ("/admin/", True),
         "editor": ("/admin/posts/new", True),
         "moderation": ("/admin/comments", True),
+        "moderation-spam": ("/admin/comments?status=spam", True),
+        "edit-post": (f"/admin/posts/{site.post_id}/edit", True),
+        "revisions": (f"/admin/posts/{site.post_id}/revisions", True),
+        "delete-post": (f"/admin/posts/{site.post_id}/delete", True),
+        "edit-comment": (f"/admin/comments/{site.pending_id}/edit", True),
+        "reply-comment": (f"/admin/comments/{site.pending_id}/reply", True),
     }
 
 
+ADMIN_PAGE_TYPES = [
+    "dashboard", "editor", "moderation", "moderation-spam", "edit-post", "revisions",
+    "delete-post", "edit-comment", "reply-comment",
+]  # fmt: skip
 PAGE_TYPES = [
     "home", "post-with-comments", "post-reply-form-open", "tag", "archive", "search-results",
-    "search-no-results", "search-empty", "login", "not-found", "dashboard", "editor",
-    "moderation",
+    "search-no-results", "search-empty", "login", "not-found", *ADMIN_PAGE_TYPES,
 ]  # fmt: skip
 
 
@@ -520,6 +542,58 @@ def test_a_reader_replies_and_the_author_approves_with_the_keyboard_alone(browse
     )
     fresh.context.close()
     reader.context.close()
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+@pytest.mark.parametrize("name", ADMIN_PAGE_TYPES)
+def test_no_admin_page_scrolls_sideways(browser: Browser, site, author_state, name, width):
+    page = open_page(browser, site, author_state, name, viewport={"width": width, "height": 800})
+    result = page.evaluate(OVERFLOW_SCRIPT)
+    page.context.close()
+    assert result["scrollWidth"] <= result["innerWidth"], result
+    assert result["offenders"] == [], result
+
+
+def test_the_moderation_screen_shows_every_rows_buttons_at_1280px(
+    browser: Browser, site, author_state
+):
+    page = open_page(browser, site, author_state, "moderation",
+                     viewport={"width": 1280, "height": 800})  # fmt: skip
+    table = page.locator(".comments-table")
+    assert table.evaluate("el => el.parentElement.scrollWidth <= el.parentElement.clientWidth")
+    buttons = page.locator(".comments-table .actions .link-button")
+    assert buttons.count() >= 3
+    for index in range(buttons.count()):
+        box = buttons.nth(index).bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 1280, buttons.nth(index).inner_text()
+    expect(page.locator(".held-reason").first).to_contain_text("first comment")
+    page.context.close()
+
+
+DOCS_SCREENSHOTS = ROOT / "docs" / "screenshots"
+
+
+def test_screenshots_of_the_authors_desk(browser: Browser, site, author_state):
+    """For the docs: the wide editor with its preview, moderation at 1280 px, a diff."""
+    DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(storage_state=author_state,
+                                  viewport={"width": 1600, "height": 1000})  # fmt: skip
+    page = context.new_page()
+    page.emulate_media(reduced_motion="reduce")
+    page.goto(absolute(site, f"/admin/posts/{site.post_id}/edit"))
+    page.get_by_role("button", name="Preview").click()
+    expect(page.locator(".editor.with-preview .preview")).to_be_visible()
+    box = page.locator(".preview").bounding_box()
+    assert box["x"] > 700  # beside the form, not under it
+    page.screenshot(path=DOCS_SCREENSHOTS / "editor-wide-with-preview.png")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(absolute(site, "/admin/comments"))
+    page.screenshot(path=DOCS_SCREENSHOTS / "moderation-1280.png", full_page=True)
+    page.goto(absolute(site, f"/admin/posts/{site.post_id}/revisions"))
+    expect(page.locator(".revision-diff ins").first).to_be_visible()
+    page.screenshot(path=DOCS_SCREENSHOTS / "revision-diff.png", full_page=True)
+    context.close()
+    assert all(file.stat().st_size > 1000 for file in DOCS_SCREENSHOTS.glob("*.png"))
 
 
 # --- How it looks: screenshots, the measure, print ----------------------------

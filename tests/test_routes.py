@@ -6,7 +6,8 @@ from blog.extensions import db
 from blog.models import Comment, Post, Tag, User
 
 SAMPLE_VALUES = {"slug": "sample", "year": 2026, "month": 1, "post_id": 1, "comment_id": 1,
-                 "action": "approve", "filename": "css/blog.css", "token": "sample"}  # fmt: skip
+                 "action": "approve", "filename": "css/blog.css", "token": "sample",
+                 "revision_id": 1}  # fmt: skip
 
 
 def urls_for(app, method: str) -> list[str]:

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from blog.auth import LOGIN_FAILED
 from blog.extensions import db
 from blog.models import POST_BODY_MAX_LENGTH, Comment, CommentStatus, Post, PostStatus, Tag, User
+from blog.revisions import PostRevision
 from blog.wxr import importer
 from blog.wxr.importer import WP_COMMENT_MAX_LENGTH, WXRError, import_file
 from tests.conftest import TEST_PASSWORD, post_form, table_rows
@@ -618,3 +619,46 @@ def test_the_import_benchmark_runs():
     assert result.returncode == 0, result.stderr
     assert "5 posts and 20 comments in" in result.stdout
     assert "posts/s" in result.stdout and "comments/s" in result.stdout
+
+
+def revision_item(wp_id: int, parent: int, title: str, content: str, date: str) -> str:
+    return f"""<item>
+		<title><![CDATA[{title}]]></title>
+		<dc:creator><![CDATA[alice]]></dc:creator>
+		<content:encoded><![CDATA[{content}]]></content:encoded>
+		<excerpt:encoded><![CDATA[]]></excerpt:encoded>
+		<wp:post_id>{wp_id}</wp:post_id>
+		<wp:post_date_gmt><![CDATA[{date}]]></wp:post_date_gmt>
+		<wp:post_name><![CDATA[{parent}-revision-v1]]></wp:post_name>
+		<wp:status><![CDATA[inherit]]></wp:status>
+		<wp:post_parent>{parent}</wp:post_parent>
+		<wp:post_type><![CDATA[revision]]></wp:post_type>
+	</item>
+"""
+
+
+def test_wordpress_revisions_become_revisions_of_their_post(app, runner, client, auth, tmp_path):
+    # One before its post in the file, one after it, one of a post the file does not have.
+    early = revision_item(901, 101, "Hello", "Welcome to the <em>yard</em>.", "2020-01-14 08:00:00")
+    late = revision_item(902, 101, "Hello World", "Welcome to the garden.", "2020-01-14 09:00:00")
+    orphan = revision_item(903, 99999, "Lost", "Nobody's", "2020-01-14 10:00:00")
+    path = edited_site(
+        tmp_path, ("<item>", early + "<item>"), ("</channel>", late + orphan + "</channel>")
+    )
+    result = import_wxr(runner, path)
+    assert result.exit_code == 0, result.output
+    assert "Revisions: 2" in result.output
+    assert "Skipped: 1 revisions of posts not imported" in result.output
+    hello = post(app, 101)
+    with app.app_context():
+        found = db.session.scalars(sa.select(PostRevision).order_by(PostRevision.created_at)).all()
+        assert [(r.post_id, r.wp_id, r.title, r.kind) for r in found] == [
+            (hello.id, 901, "Hello", "revision"),
+            (hello.id, 902, "Hello World", "revision"),
+        ]
+        assert "<em>yard</em>" in found[0].body and found[0].status == hello.status
+    again = import_wxr(runner, path)
+    assert "Already imported, left as they are:" in again.output and "2 revisions" in again.output
+    auth.login()
+    page = client.get(f"/admin/posts/{hello.id}/revisions").get_data(as_text=True)
+    assert page.count('<td data-label="Kind">Revision</td>') == 2

@@ -1,17 +1,28 @@
 """The author's side: dashboard and post editor. Every route needs a login."""
 
 from flask import Blueprint
-from flask_login import current_user, login_required
+from flask_login import current_user
 
+from blog import unsaved
 from blog.admin.moderation import pending_count
+from blog.auth import LoginForm
+from blog.extensions import login_manager
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 @bp.before_request
-@login_required
-def require_login() -> None:
-    """Guard every admin route at once, so a new one cannot forget it."""
+def require_login():
+    """Guard every admin route at once, so a new one cannot forget it.
+
+    The editor's text, sent after the session ended, goes through the login
+    with the author instead of being dropped by the redirect (blog/unsaved.py).
+    """
+    if current_user.is_authenticated:
+        return None
+    if unsaved.sent_from_an_editor():
+        return unsaved.login_keeping_text(LoginForm(formdata=None))
+    return login_manager.unauthorized()
 
 
 @bp.app_context_processor
@@ -22,4 +33,4 @@ def moderation_queue() -> dict:
     return {"pending_comments": pending_count()}
 
 
-from blog.admin import comment_views, views  # noqa: E402, F401  (they register on bp)
+from blog.admin import comment_views, revision_views, views  # noqa: E402, F401  (they register on bp)

@@ -4,9 +4,10 @@ import sqlalchemy as sa
 
 from blog import text
 from blog.admin.forms import PostForm
-from blog.dates import from_local, to_local
+from blog.dates import from_local, site_zone, to_local
 from blog.extensions import db
 from blog.models import Post, PostStatus, Tag, utcnow
+from blog.templating import local_datetime
 
 SLUG_TAKEN = "Another post already uses this slug."
 
@@ -72,7 +73,7 @@ def _copy_form(form: PostForm, post: Post, for_preview: bool) -> Post:
 
 def publish_date(form: PostForm, post: Post):
     if form.published_at.data is not None:
-        return from_local(form.published_at.data)
+        return form_date(form)
     if form.status.data == PostStatus.PUBLISHED:
         return post.published_at or utcnow()
     return None
@@ -89,3 +90,70 @@ def post_to_form(post: Post, form: PostForm) -> None:
     form.allow_comments.data = post.allow_comments
     if post.published_at is not None:
         form.published_at.data = to_local(post.published_at).replace(tzinfo=None)
+
+
+def form_date(form: PostForm):
+    """The publish date typed in the form, as UTC, or None."""
+    return None if form.published_at.data is None else from_local(form.published_at.data)
+
+
+def publish_label(form: PostForm, post: Post) -> str:
+    """What the publishing button does with this post and this date."""
+    if post.is_published:
+        return "Update"
+    date = form_date(form)
+    return "Schedule" if date is not None and date > utcnow() else "Publish"
+
+
+def draft_label(post: Post) -> str:
+    return "Switch to draft" if post.is_published or post.is_scheduled else "Save draft"
+
+
+def when(moment) -> str:
+    """A date as the author reads it: in the site's time zone, which is named."""
+    return f"{local_datetime(moment)}, {site_zone().key}"
+
+
+def publish_note(form: PostForm, post: Post) -> str:
+    """What the publish date means, said in full under the field."""
+    date = form_date(form)
+    if date is None:
+        if post.published_at is not None and post.status == PostStatus.PUBLISHED:
+            return f"Published on {when(post.published_at)}."
+        return "Empty: published the moment you press Publish."
+    verb = "Will be published" if date > utcnow() else "Published"
+    return f"{verb} on {when(date)}."
+
+
+def saved_message(post: Post, label: str) -> str:
+    """The notice after a save: what happened, in the words of the button."""
+    if post.status == PostStatus.DRAFT:
+        return f"Saved draft “{post.title}”."
+    if post.is_scheduled:
+        return f"Scheduled “{post.title}” for {when(post.published_at)}."
+    return f"{'Updated' if label == 'Update' else 'Published'} “{post.title}”."
+
+
+def typed_fields(form: PostForm) -> dict:
+    """What the author has typed, as an autosave keeps it (nothing is checked or looked up)."""
+    return {
+        "title": (form.title.data or "")[:200],
+        "slug": (form.slug.data or "")[:200],
+        "body": form.body.data or "",
+        "excerpt": form.excerpt.data or "",
+        "tags": form.tags.data or "",
+        "status": form.status.data or PostStatus.DRAFT.value,
+        "published_at": form_date(form),
+    }
+
+
+def revision_to_form(revision, form: PostForm) -> None:
+    """Fill the editor from an autosave or revision, as the author had it."""
+    form.title.data = revision.title
+    form.slug.data = revision.slug
+    form.body.data = revision.body
+    form.excerpt.data = revision.excerpt
+    form.tags.data = revision.tags
+    form.status.data = revision.status
+    if revision.published_at is not None:
+        form.published_at.data = to_local(revision.published_at).replace(tzinfo=None)

@@ -53,8 +53,18 @@ class PostForm(BlogForm):
         description="Optional. A future date schedules the post.",
     )
     allow_comments = BooleanField("Allow comments", default=True)
-    save = SubmitField("Save")
+    # The buttons say what they do: each sets the status it names. A request
+    # with neither (a script sending save=Save) saves with the Status field.
+    save_draft = SubmitField("Save draft")
+    publish = SubmitField("Publish")  # "Schedule" or "Update": see editing.publish_label
     preview = SubmitField("Preview")
+
+    def chosen_status(self) -> str:
+        if self.save_draft.data:
+            return PostStatus.DRAFT.value
+        if self.publish.data:
+            return PostStatus.PUBLISHED.value
+        return self.status.data
 
     def validate_slug(self, field) -> None:
         field.data = (field.data or "").strip()

@@ -1,22 +1,30 @@
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from blog.admin import bp
+from blog import revisions
+from blog.admin import bp, moderation, summary
 from blog.admin.editing import (
     SLUG_TAKEN,
+    draft_label,
     form_to_post,
     post_to_form,
     preview_copy,
+    publish_label,
+    publish_note,
+    revision_to_form,
+    saved_message,
     slug_taken,
+    typed_fields,
 )
 from blog.admin.forms import PostForm
+from blog.dates import site_zone, to_local
 from blog.errors import keeps_input_on_csrf_error
 from blog.extensions import db
 from blog.forms import EmptyForm
-from blog.models import Comment, CommentStatus, Post
+from blog.models import Comment, CommentStatus, Post, utcnow
 from blog.pagination import page_arg, window
 
 DASHBOARD_POSTS_PER_PAGE = 50
@@ -33,7 +41,16 @@ def dashboard():
     )
     select = sa.select(Post, approved).order_by(Post.created_at.desc(), Post.id.desc())
     pagination = window(select, page_arg(), DASHBOARD_POSTS_PER_PAGE, rows=True)
-    return render_template("admin/dashboard.html", rows=pagination.items, pagination=pagination)
+    return render_template(
+        "admin/dashboard.html",
+        rows=pagination.items,
+        pagination=pagination,
+        counts=summary.counts(),
+        latest_comments=summary.latest_comments(),
+        actions_for=moderation.actions_for,
+        labels=moderation.LABELS,
+        form=EmptyForm(),
+    )
 
 
 @bp.route("/posts/new", methods=["GET", "POST"])
@@ -55,32 +72,76 @@ def edit_post(post_id: int):
 
 def edit_form(post: Post):
     form = PostForm()
-    if not form.is_submitted() and post.id is not None:
-        post_to_form(post, form)
+    author = current_user._get_current_object()
+    if not form.is_submitted():
+        fill_form(form, post, author)
     if not form.validate_on_submit():
         return render_form(form, post)
+    label = publish_label(form, post)
+    form.status.data = form.chosen_status()
     if form.preview.data:
         preview = form_to_post(form, preview_copy(post), for_preview=True)
+        revisions.autosave(post.id, author, typed_fields(form))  # without JS, Preview keeps it
+        db.session.commit()
         return render_form(form, post, preview=preview)
     if form.slug.data and slug_taken(form.slug.data, post.id):
         form.slug.errors.append(SLUG_TAKEN)
         return render_form(form, post)
+    previous = revisions.stored_version(post) if post.id is not None else None
     form_to_post(form, post)
     db.session.add(post)
-    try:
+    try:  # the revision statements flush the post: a slug taken meanwhile shows up here
+        if previous is not None:
+            revisions.keep_previous(post, previous)
+        revisions.forget_autosaves(post.id, author)
         db.session.commit()
     except IntegrityError:
         # Another request took the slug between our check and the commit.
         db.session.rollback()
         form.slug.errors.append(SLUG_TAKEN)
         return render_form(form, post)
-    flash(f"Saved “{post.title}”.", "success")
+    flash(saved_message(post, label), "success")
     return redirect(url_for("admin.edit_post", post_id=post.id))
+
+
+def fill_form(form: PostForm, post: Post, author) -> None:
+    """The stored post, or the author's autosave of it when they ask for it back."""
+    if post.id is not None:
+        post_to_form(post, form)
+    wanted = request.args.get("autosave", type=int)
+    autosave = revisions.newer_autosave(post, author)
+    if autosave is not None and autosave.id == wanted:
+        revision_to_form(autosave, form)
+        flash("Your unsaved text is back in the editor. Save it to keep it.", "info")
+
+
+def offered_autosave(form: PostForm, post: Post):
+    """An autosave newer than the post, unless it is already in the editor."""
+    if form.is_submitted():
+        return None
+    autosave = revisions.newer_autosave(post, current_user)
+    wanted = request.args.get("autosave", type=int)
+    return None if autosave is None or autosave.id == wanted else autosave
 
 
 def render_form(form: PostForm, post: Post, preview: Post | None = None):
     status = 200 if not form.errors else 422
-    return render_template("admin/edit_post.html", form=form, post=post, preview=preview), status
+    form.publish.label.text = publish_label(form, post)
+    form.save_draft.label.text = draft_label(post)
+    form.published_at.description = (
+        f"Optional, in the site's time zone ({site_zone().key}). A future date schedules the post."
+    )
+    page = render_template(
+        "admin/edit_post.html",
+        form=form,
+        post=post,
+        preview=preview,
+        autosave=offered_autosave(form, post),
+        publish_note=publish_note(form, post),
+        site_now=to_local(utcnow()).strftime("%Y-%m-%dT%H:%M"),
+        site_zone=site_zone().key,
+    )
+    return page, status
 
 
 @bp.route("/posts/<id:post_id>/delete", methods=["GET", "POST"])

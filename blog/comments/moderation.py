@@ -7,6 +7,7 @@ and "hold until the author has one approved comment", each switchable.
 import re
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
+from typing import NamedTuple
 
 import sqlalchemy as sa
 
@@ -44,18 +45,42 @@ def has_approved_comment(email: str) -> bool:
     return db.session.scalar(select.limit(1)) is not None
 
 
+class Decision(NamedTuple):
+    """The status a new comment starts with, and why it is not shown (empty when it is)."""
+
+    status: CommentStatus
+    reason: str = ""
+
+
 def decide(
     comment: Comment, config: Mapping, *, honeypot: str, seconds_to_fill: float | None
-) -> CommentStatus:
-    """The status a new comment from a reader starts with."""
+) -> Decision:
+    """The status a new comment from a reader starts with, and the rule that decided it.
+
+    Only what no person does is spam: a filled honeypot, a forged form stamp,
+    a disallowed word. A person can be fast (autofill, a pasted text), so the
+    time trap holds the comment for the author to judge instead.
+    """
     min_seconds = config["COMMENT_MIN_SECONDS"]
-    too_fast = min_seconds > 0 and (seconds_to_fill is None or seconds_to_fill < min_seconds)
-    if honeypot or too_fast or contains_any(word_list(config["COMMENT_DISALLOWED_WORDS"]), comment):
-        return CommentStatus.SPAM
-    if (
-        contains_any(word_list(config["COMMENT_MODERATION_WORDS"]), comment)
-        or text.count_links(comment.body_html) > config["COMMENT_MAX_LINKS"]
-        or (config["COMMENT_HOLD_FIRST"] and not has_approved_comment(comment.author_email))
-    ):
-        return CommentStatus.PENDING
-    return CommentStatus.APPROVED
+    if honeypot:
+        return Decision(CommentStatus.SPAM, "The hidden honeypot field was filled in.")
+    if min_seconds > 0 and seconds_to_fill is None:
+        return Decision(CommentStatus.SPAM, "The form's signed time stamp was missing or forged.")
+    if contains_any(word_list(config["COMMENT_DISALLOWED_WORDS"]), comment):
+        return Decision(CommentStatus.SPAM, "It contains a disallowed word.")
+    if min_seconds > 0 and seconds_to_fill < min_seconds:
+        return Decision(
+            CommentStatus.PENDING,
+            # The stamp counts whole seconds: a fast sender may seem to be early.
+            f"Sent {max(seconds_to_fill, 0):.0f} s after the page was shown "
+            f"(the time trap expects at least {min_seconds} s).",
+        )
+    if contains_any(word_list(config["COMMENT_MODERATION_WORDS"]), comment):
+        return Decision(CommentStatus.PENDING, "It contains a moderation word.")
+    if text.count_links(comment.body_html) > config["COMMENT_MAX_LINKS"]:
+        return Decision(
+            CommentStatus.PENDING, f"It has more than {config['COMMENT_MAX_LINKS']} links."
+        )
+    if config["COMMENT_HOLD_FIRST"] and not has_approved_comment(comment.author_email):
+        return Decision(CommentStatus.PENDING, "The first comment from this email address.")
+    return Decision(CommentStatus.APPROVED)

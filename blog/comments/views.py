@@ -97,7 +97,7 @@ def new_comment(form: CommentForm, post: Post, parent: Comment | None) -> Commen
         comment.author_name = form.author.data
         comment.author_email = form.email.data
         comment.author_url = form.url.data or ""
-        comment.status = decide(
+        comment.status, comment.held_reason = decide(
             comment,
             current_app.config,
             honeypot=form.phone.data,

@@ -5,8 +5,6 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app, url_for
 
-from blog import text
-from blog.comments.moderation import contains_any, has_approved_comment, word_list
 from blog.extensions import db
 from blog.mail import messages, outbox, settings
 from blog.mail.models import OutboxMessage
@@ -21,20 +19,6 @@ def wants_mail(comment: Comment) -> bool:
     if comment.user_id is not None or choice == "off" or comment.status == CommentStatus.SPAM:
         return False
     return choice == "all" or comment.status == CommentStatus.PENDING
-
-
-def why_held(comment: Comment) -> list[str]:
-    """The moderation rules (blog/comments/moderation.py) this comment met, in words."""
-    config = current_app.config
-    reasons = []
-    if contains_any(word_list(config["COMMENT_MODERATION_WORDS"]), comment):
-        reasons.append("It contains one of your moderation words.")
-    links = text.count_links(comment.body_html)
-    if links > config["COMMENT_MAX_LINKS"]:
-        reasons.append(f"It has {links} links (more than {config['COMMENT_MAX_LINKS']}).")
-    if config["COMMENT_HOLD_FIRST"] and not has_approved_comment(comment.author_email):
-        reasons.append("It is the first comment from this address.")
-    return reasons or ["The moderation rules held it."]
 
 
 def notify(comment: Comment) -> None:
@@ -77,7 +61,8 @@ def _comment_mail(recipient: str, comment: Comment):
             for field in ("author_name", "author_email", "author_url", "author_ip", "body")
         },
         held=held,
-        reasons=why_held(comment) if held else [],
+        # The reason the intake rules recorded (blog/comments/moderation.py: decide).
+        reason=(comment.held_reason or "The moderation rules held it.") if held else "",
         review_links={
             action: url_for(
                 "mail_admin.review", comment_id=comment.id, action=action, _external=True

@@ -45,6 +45,7 @@ from blog.models import (
     utcnow,
 )
 from blog.redirects import normalize_path
+from blog.revisions import PostRevision, RevisionKind
 from blog.wxr import reader
 from blog.wxr.content import to_body
 from blog.wxr.reader import WXRError
@@ -63,8 +64,8 @@ PING_TYPES = {"pingback", "trackback"}
 SKIPPED_TYPES = {
     "attachment": "attachments (the media files themselves are not copied)",
     "nav_menu_item": "menu items",
-    "revision": "revisions",
 }
+REVISIONS_WITHOUT_POST = "revisions of posts not imported"
 # Rendering and sanitizing an item takes some 40 bytes of memory per character
 # (measured: 820 MB for one 20 MB post, most of it bleach's parse tree and the
 # word lists of plain_text), so one huge item could exhaust the machine. Posts
@@ -83,6 +84,7 @@ class ImportReport:
     posts: Counter = field(default_factory=Counter)  # by state: published, scheduled, draft
     pages: Counter = field(default_factory=Counter)
     comments: Counter = field(default_factory=Counter)  # by status
+    revisions: int = 0  # earlier versions of posts (WordPress "revision" items)
     authors_created: int = 0
     tags_created: int = 0
     links: int = 0
@@ -95,7 +97,7 @@ class ImportReport:
     def changed_anything(self) -> bool:
         return bool(
             sum(self.posts.values()) or sum(self.pages.values()) or sum(self.comments.values())
-            or self.authors_created or self.tags_created or self.links
+            or self.revisions or self.authors_created or self.tags_created or self.links
         )  # fmt: skip
 
     def lines(self) -> list[str]:
@@ -108,6 +110,7 @@ class ImportReport:
             f"Posts: {counts(self.posts)}",
             f"Pages (posts tagged '{PAGE_TAG}'): {counts(self.pages)}",
             f"Comments: {counts(self.comments)}",
+            f"Revisions: {self.revisions}",
             f"Authors created: {self.authors_created}; tags created: {self.tags_created}; "
             f"old links kept: {self.links}",
         ]
@@ -181,6 +184,11 @@ class Importer:
         self.paths = set(session.scalars(sa.select(LegacyLink.path)))
         self.batch: list[tuple[reader.Item, dict]] = []
         self.pending_links: list[dict] = []
+        # Revision items, held until their post is stored (it may come later in the file).
+        self.revision_items: list[reader.Item] = []
+        self.revision_ids = set(
+            session.scalars(sa.select(PostRevision.wp_id).where(PostRevision.wp_id.is_not(None)))
+        )
 
     # --- the stream --------------------------------------------------------
 
@@ -199,6 +207,9 @@ class Importer:
             elif isinstance(record, reader.Item):
                 self.item(record)
         self.flush()
+        self.write_revisions()
+        if self.revision_items:
+            self.report.skipped[REVISIONS_WITHOUT_POST] += len(self.revision_items)
 
     @property
     def prefix(self) -> str:
@@ -305,6 +316,9 @@ class Importer:
 
     def item(self, item: reader.Item) -> None:
         kind = item.post_type or "post"
+        if kind == "revision":
+            self.revision(item)
+            return
         if kind not in ("post", "page"):
             self.report.skipped[SKIPPED_TYPES.get(kind, f"items of type '{kind}'")] += 1
             return
@@ -377,6 +391,52 @@ class Importer:
         self.slugs.add(slug)
         return slug
 
+    def revision(self, item: reader.Item) -> None:
+        if item.wp_id is None or not item.parent:
+            self.report.skipped[REVISIONS_WITHOUT_POST] += 1
+        elif len(item.title) + len(item.content) + len(item.excerpt) > POST_BODY_MAX_LENGTH:
+            self.report.skipped[TOO_LONG_POSTS] += 1
+        elif item.wp_id in self.revision_ids:
+            self.report.already["revisions"] += 1
+        else:
+            self.revision_ids.add(item.wp_id)
+            self.revision_items.append(item)
+            if len(self.revision_items) >= self.batch_size:
+                self.write_revisions()
+
+    def write_revisions(self) -> None:
+        """Insert the revisions whose post is stored; the others wait for theirs."""
+        ready, waiting = [], []
+        for item in self.revision_items:
+            (ready if self.posts.get(item.parent) else waiting).append(item)
+        self.revision_items = waiting
+        if not ready:
+            return
+        post_ids = {self.posts[item.parent] for item in ready}
+        statuses = dict(db.session.execute(
+            sa.select(Post.id, Post.status).where(Post.id.in_(post_ids))
+        ).all())  # fmt: skip
+        rows = [
+            {
+                "wp_id": item.wp_id,
+                "post_id": self.posts[item.parent],
+                "author_id": self.user_id(item.creator),
+                "kind": RevisionKind.REVISION,
+                "title": _line(item.title, 200),
+                "slug": "",
+                "body": to_body(item.content),
+                "excerpt": text.plain_text(text.clean_text(item.excerpt) or ""),
+                "tags": "",
+                # A revision keeps words; WordPress gives it no status of its own.
+                "status": statuses[self.posts[item.parent]],
+                "published_at": None,
+                "created_at": item_date(item.date_gmt, item.date, self.zone) or utcnow(),
+            }
+            for item in ready
+        ]
+        db.session.execute(PostRevision.__table__.insert(), rows)
+        self.report.revisions += len(rows)
+
     # --- writing a batch ---------------------------------------------------------
 
     def flush(self) -> None:
@@ -405,6 +465,7 @@ class Importer:
             db.session.execute(LegacyLink.__table__.insert(), self.pending_links)
             self.pending_links = []
         self.write_comments(batch)
+        self.write_revisions()
 
     def write_comments(self, batch: list[tuple[reader.Item, dict]]) -> None:
         """Insert new comments, parents before replies, one INSERT per level of nesting."""
