@@ -16,6 +16,7 @@ from blog.admin.forms import PostForm
 from blog.errors import keeps_input_on_csrf_error
 from blog.extensions import db
 from blog.forms import EmptyForm
+from blog.media import editor
 from blog.models import Comment, CommentStatus, Post
 from blog.pagination import page_arg, window
 
@@ -54,9 +55,13 @@ def edit_post(post_id: int):
 
 
 def edit_form(post: Post):
+    editor.accept_uploads()
     form = PostForm()
     if not form.is_submitted() and post.id is not None:
         post_to_form(post, form)
+    editor.insert_from_library(form.body)
+    if (upload := editor.upload_into(form.body)) is not None:
+        return render_form(form, post, upload=upload)
     if not form.validate_on_submit():
         return render_form(form, post)
     if form.preview.data:
@@ -78,9 +83,12 @@ def edit_form(post: Post):
     return redirect(url_for("admin.edit_post", post_id=post.id))
 
 
-def render_form(form: PostForm, post: Post, preview: Post | None = None):
-    status = 200 if not form.errors else 422
-    return render_template("admin/edit_post.html", form=form, post=post, preview=preview), status
+def render_form(form: PostForm, post: Post, preview: Post | None = None, upload=None):
+    upload = upload or editor.ImageUploadForm(formdata=None)
+    status = 200 if not (form.errors or upload.errors) else 422
+    return render_template(
+        "admin/edit_post.html", form=form, post=post, preview=preview, upload=upload
+    ), status
 
 
 @bp.route("/posts/<id:post_id>/delete", methods=["GET", "POST"])

@@ -12,7 +12,8 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from blog.media import storage, views
+    from blog.media import editor, storage, views
 
     storage.init_app(app)
     app.register_blueprint(views.bp)
+    app.add_template_global(editor.images_without_alt)
