@@ -278,3 +278,29 @@ def test_the_library_is_paginated(app, client, auth):
     second = client.get("/admin/media?page=2").get_data(as_text=True)
     assert second.count('class="media-item"') == 1 and "red-0.png" in second
     assert client.get("/admin/media?page=3").status_code == 404
+
+
+# --- Feeds and link previews -------------------------------------------------
+
+
+def test_feeds_carry_absolute_image_urls_and_the_post_an_og_image(app, client, auth, make_post):
+    item, body = uploaded(app, client, auth)
+    make_post("With a picture", body=body + "\n\n![Elsewhere](https://example.org/x.png)")
+    auth.logout()
+    feed = client.get("/feed/").get_data(as_text=True)
+    base = f"http://localhost/media/{item.sha256[:2]}/{item.sha256}"
+    assert f'src="{base}-1200.jpg"' in html_module.unescape(feed)
+    assert f'srcset="{base}-480.webp 480w, {base}-960.webp 960w' in html_module.unescape(feed)
+    assert 'src="https://example.org/x.png"' in html_module.unescape(feed)
+    assert 'src="/media/' not in html_module.unescape(feed)
+    page = client.get(permalink(client, "With a picture")).get_data(as_text=True)
+    assert f'<meta property="og:image" content="{base}-1200.jpg">' in page
+    assert '<meta property="og:image:width" content="1200">' in page
+    assert '<meta property="og:image:height" content="800">' in page
+    assert '<meta name="twitter:card" content="summary_large_image">' in page
+
+
+def test_a_post_without_pictures_has_no_og_image(client, make_post):
+    make_post("Words only")
+    page = client.get(permalink(client, "Words only")).get_data(as_text=True)
+    assert "og:image" not in page and 'content="summary"' in page

@@ -17,3 +17,4 @@ def init_app(app: Flask) -> None:
     storage.init_app(app)
     app.register_blueprint(views.bp)
     app.add_template_global(editor.images_without_alt)
+    app.add_template_global(views.first_image)

@@ -9,6 +9,7 @@ carry URLs no protocol check sees).
 import re
 from collections.abc import Mapping
 from html import unescape
+from urllib.parse import urljoin
 
 from flask import current_app, has_app_context
 from markupsafe import escape
@@ -68,3 +69,32 @@ def responsive(base: str, item: Mapping, sizes: str) -> dict[str, str]:
         "width": str(fallback["width"]),
         "height": str(fallback["height"]),
     }
+
+
+_URL_ATTRIBUTE = re.compile(r'\s(src|srcset)="([^"]*)"')
+_NUMBER_ATTRIBUTE = re.compile(r'\s(width|height)="([0-9]+)"')
+
+
+def with_absolute_image_urls(html: str, root: str) -> str:
+    """Image addresses (src and each srcset candidate) made absolute against ``root``:
+    feed readers copy entries elsewhere, where a path means nothing."""
+
+    def absolute(match: re.Match) -> str:
+        name, value = match.groups()
+        if name == "src":
+            return f' src="{urljoin(root, value)}"'
+        candidates = (candidate.strip().partition(" ") for candidate in value.split(","))
+        joined = ", ".join(f"{urljoin(root, url)}{space}{size}" for url, space, size in candidates)
+        return f' srcset="{joined}"'
+
+    return _IMG.sub(lambda tag: _URL_ATTRIBUTE.sub(absolute, tag.group(0)), html)
+
+
+def first_image(html: str, root: str) -> dict | None:
+    """The first image of a post, for link previews (og:image): its absolute URL and size."""
+    tag = _IMG.search(html)
+    src = _SRC.search(tag.group(0)) if tag else None
+    if src is None:
+        return None
+    sizes = dict(_NUMBER_ATTRIBUTE.findall(tag.group(0)))
+    return {"url": urljoin(root, unescape(src.group(1))), **sizes}

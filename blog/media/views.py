@@ -1,7 +1,8 @@
 """The media files, at /media/ab/<hash>-<width>.<ext>: public, immutable, never sniffed."""
 
-from flask import Blueprint, abort
+from flask import Blueprint, abort, request
 
+from blog.media import rendering
 from blog.media.storage import is_valid_name, storage
 
 bp = Blueprint("media", __name__, url_prefix="/media")
@@ -15,3 +16,8 @@ def file(name: str):
     response = storage().response(name)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def first_image(body_html: str) -> dict | None:
+    """A post's first image for its link preview (og:image), with an absolute URL."""
+    return rendering.first_image(body_html, request.host_url)
