@@ -33,6 +33,21 @@ def add_image(data: bytes, file_name: str, alt: str = "") -> MediaItem:
 
     Raises ImageRefused with a message for the author.
     """
+    item = image_item(data, file_name, alt)
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same photo, uploaded at the same moment by another request
+        db.session.rollback()
+        return find(item.sha256)
+    return item
+
+
+def image_item(data: bytes, file_name: str, alt: str = "") -> MediaItem:
+    """The item for ``data``, found or made and added to the session; the caller commits.
+
+    The files are stored at once: should the commit fail, they stay unreferenced
+    (harmless, and reused by the next upload of the same bytes).
+    """
     if message := too_large(len(data)):
         raise ImageRefused(message)
     sha256 = hashlib.sha256(data).hexdigest()
@@ -45,6 +60,7 @@ def add_image(data: bytes, file_name: str, alt: str = "") -> MediaItem:
         fallback_width=config["MEDIA_FALLBACK_WIDTH"],
         max_pixels=config["MEDIA_MAX_PIXELS"],
     )
+    copies = (*made.webp, made.fallback)
     item = MediaItem(
         sha256=sha256,
         file_name=display_name(file_name),
@@ -55,17 +71,12 @@ def add_image(data: bytes, file_name: str, alt: str = "") -> MediaItem:
         renditions=[
             {"width": copy.width, "height": copy.height, "ext": copy.extension,
              "bytes": len(copy.data)}
-            for copy in (*made.webp, made.fallback)
+            for copy in copies
         ],
     )  # fmt: skip
-    for copy in (*made.webp, made.fallback):
-        storage().save(item.file_name_of({"width": copy.width, "ext": copy.extension}), copy.data)
+    for copy, rendition in zip(copies, item.renditions, strict=True):
+        storage().save(item.file_name_of(rendition), copy.data)
     db.session.add(item)
-    try:
-        db.session.commit()
-    except IntegrityError:  # the same photo, uploaded at the same moment by another request
-        db.session.rollback()
-        return find(sha256)
     return item
 
 
