@@ -4,7 +4,7 @@ import hashlib
 import re
 
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import current_app, has_request_context, url_for
 from sqlalchemy.exc import IntegrityError
 
 from blog.extensions import db
@@ -90,9 +90,17 @@ def display_name(file_name: str) -> str:
     return name.strip()[:FILE_NAME_MAX] or "image"
 
 
-def url_of(item: MediaItem, **kwargs) -> str:
-    """The address posts use: the fallback rendition (browsers pick from the srcset)."""
-    return url_for("media.file", name=item.file_name_of(item.fallback), **kwargs)
+def url_of(item: MediaItem) -> str:
+    """The path posts use: the fallback rendition (browsers pick from the srcset).
+
+    Outside a request (an import on the command line) it is built under
+    APPLICATION_ROOT, as url_for would for a request to the site's root.
+    """
+    values = {"name": item.file_name_of(item.fallback)}
+    if has_request_context():
+        return url_for("media.file", **values)
+    root = current_app.config["APPLICATION_ROOT"]
+    return current_app.url_map.bind("localhost", script_name=root).build("media.file", values)
 
 
 def markdown_for(item: MediaItem, alt: str) -> str:
