@@ -33,3 +33,13 @@ def test_load_benchmark_runs_in_smoke_mode(tmp_path):
         assert routes[route]["bad_responses"] == 0, route
         assert routes[route]["route"] in result.stdout
     assert figures["hello"]["rps"] > 0 and "vs hello" in result.stdout
+
+
+def test_media_benchmark_runs():
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "media.py"), "--width", "800", "--height", "600",
+         "--count", "1"],
+        capture_output=True, text=True, timeout=300, cwd=ROOT,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "median" in result.stdout and "before (the originals" in result.stdout
