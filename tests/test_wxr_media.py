@@ -4,11 +4,13 @@ import io
 from pathlib import Path
 
 import sqlalchemy as sa
+from defusedxml import ElementTree
 from PIL import Image
 
 from blog.extensions import db
 from blog.models import MediaItem, Post
 from tests.images import photo
+from tests.test_media import MEDIA_URL, body_field, upload
 
 OLD = "https://old.example.com/wp-content/uploads"
 POST_CONTENT = f"""A day at the beach.
@@ -137,3 +139,30 @@ def test_a_path_out_of_the_uploads_folder_is_not_read(app, runner, tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert "../secret.png" in result.output  # listed as not found
+
+
+def test_export_wxr_writes_media_as_attachments_and_absolute_image_urls(
+    app, client, auth, make_post, runner, tmp_path
+):
+    auth.login()
+    body = body_field(upload(client, alt="A red roof"))
+    with app.app_context():
+        item = db.session.scalar(sa.select(MediaItem))
+        item.alt = "A red roof"
+        db.session.commit()
+        src = "/media/" + item.file_name_of(item.fallback)
+    post_id = make_post("Roofs", body=body, wp_id=5)
+    assert post_id and MEDIA_URL.search(body)
+    path = tmp_path / "out.xml"
+    result = runner.invoke(args=["export-wxr", str(path), "--url", "https://blog.example"])
+    assert result.exit_code == 0, result.output
+    assert "1 attachments" in result.output
+    wp = "{http://wordpress.org/export/1.2/}"
+    items = ElementTree.parse(path).getroot().iter("item")
+    by_type = {element.findtext(f"{wp}post_type"): element for element in items}
+    attachment = by_type["attachment"]
+    assert attachment.findtext(f"{wp}attachment_url") == f"https://blog.example{src}"
+    assert attachment.findtext(f"{wp}post_id") != "5"  # the post has that id
+    assert attachment.findtext(f"{wp}postmeta/{wp}meta_value") == "A red roof"
+    content = by_type["post"].findtext("{http://purl.org/rss/1.0/modules/content/}encoded")
+    assert f'src="https://blog.example{src}"' in content
