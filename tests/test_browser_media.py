@@ -11,7 +11,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.images import photo
 from tests.test_browser import log_in
-from tests.test_reading import AXE_TAGS, STRUCTURE_RULES
+from tests.test_reading import AXE_TAGS, OVERFLOW_SCRIPT, STRUCTURE_RULES
 
 pytestmark = pytest.mark.browser
 
@@ -60,6 +60,12 @@ def test_author_uploads_a_photo_and_a_phone_gets_the_small_rendition(
     expect(page.get_by_text("2000 × 1333 px")).to_be_visible()
     count, report = axe_violations(page)
     assert count == 0, report
+    page.emulate_media(color_scheme="dark")
+    count, report = axe_violations(page)
+    assert count == 0, report
+    page.set_viewport_size({"width": 320, "height": 640})
+    overflow = page.evaluate(OVERFLOW_SCRIPT)
+    assert overflow["scrollWidth"] <= overflow["innerWidth"] and not overflow["offenders"], overflow
     library_html = page.request.get(live_server.url + "/admin/media").text()
 
     phone = browser.new_context(viewport={"width": 375, "height": 667}, device_scale_factor=1)
