@@ -39,7 +39,9 @@ DEFAULTS = {
     "MEDIA_FALLBACK_WIDTH": 1600,  # the JPEG/PNG src for browsers without WebP
     # What the browser picks a width for: the text column (--measure), or the screen.
     "MEDIA_SIZES": "(max-width: 42rem) 100vw, 40rem",
-    "MEDIA_STORAGE": "",  # a folder; default: instance/media
+    "MEDIA_STORAGE": "",  # a folder (default: instance/media), or s3://bucket/prefix
+    "MEDIA_S3_ENDPOINT_URL": "",  # an S3-compatible store not at AWS (MinIO…)
+    "MEDIA_S3_REGION": "",
     "MEDIA_PER_PAGE": 24,  # the library at /admin/media
     # RATELIMIT_STORAGE_URI: by default instance/ratelimit (see ratelimit_storage_uri).
     "RATELIMIT_HEADERS_ENABLED": True,

@@ -32,9 +32,10 @@ def test_only_names_the_blog_makes_are_valid(tmp_path, name):
         FileSystemStorage(tmp_path).save(name, b"x")
 
 
-def test_an_object_store_setting_is_refused_rather_than_ignored(database_url):
-    with pytest.raises(ConfigurationError, match="s3://"):
-        create_app(app_config(database_url, MEDIA_STORAGE="s3://bucket/media"))
+@pytest.mark.parametrize("setting", ["s3://", "relative/folder", "ftp://host/media"])
+def test_a_storage_setting_it_cannot_use_is_refused_rather_than_ignored(database_url, setting):
+    with pytest.raises(ConfigurationError, match="BLOG_MEDIA_STORAGE"):
+        create_app(app_config(database_url, MEDIA_STORAGE=setting))
 
 
 def test_a_folder_can_be_chosen(database_url, tmp_path):

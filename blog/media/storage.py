@@ -2,9 +2,8 @@
 
 Names are content-addressed (``ab/<sha256 of the upload>-<width>.<ext>``),
 so a name always means the same bytes and a file never overwrites another.
-An object store (``BLOG_MEDIA_STORAGE=s3://bucket/prefix``) would be one more
-class with these methods; none is built yet, and such a setting is refused
-at start rather than ignored.
+An S3-compatible object store (``BLOG_MEDIA_STORAGE=s3://bucket/prefix``) is
+the other implementation, in blog/media/s3.py.
 """
 
 import os
@@ -80,14 +79,27 @@ class FileSystemStorage:
 
 
 def init_app(app: Flask) -> None:
-    setting = app.config["MEDIA_STORAGE"]
+    app.extensions["media_storage"] = configured_storage(app)
+
+
+def configured_storage(app: Flask) -> Storage:
+    """A folder (``/path``, ``file:///path``; default instance/media) or ``s3://bucket/prefix``."""
+    config = app.config
+    setting = config["MEDIA_STORAGE"]
+    if setting.startswith("s3://"):
+        from blog.media.s3 import S3Storage
+
+        bucket, _, prefix = setting.removeprefix("s3://").partition("/")
+        if not bucket:
+            raise ConfigurationError(f"BLOG_MEDIA_STORAGE={setting!r} names no bucket.")
+        return S3Storage(bucket, prefix, config["MEDIA_S3_ENDPOINT_URL"], config["MEDIA_S3_REGION"])
     if setting and not setting.startswith(("/", "file://")):
         raise ConfigurationError(
-            f"BLOG_MEDIA_STORAGE={setting!r}: only a folder is supported so far "
-            "(an object store such as s3:// is not built yet)."
+            f"BLOG_MEDIA_STORAGE={setting!r}: give an absolute folder or s3://bucket/prefix."
         )
-    root = Path(setting.removeprefix("file://") or Path(app.instance_path) / "media")
-    app.extensions["media_storage"] = FileSystemStorage(root)
+    return FileSystemStorage(
+        Path(setting.removeprefix("file://") or Path(app.instance_path) / "media")
+    )
 
 
 def storage() -> Storage:
