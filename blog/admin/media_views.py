@@ -6,9 +6,9 @@ from wtforms import StringField, SubmitField
 from wtforms.validators import Length
 
 from blog.admin import bp
-from blog.extensions import db
+from blog.extensions import csrf, db
 from blog.forms import BlogForm, EmptyForm
-from blog.media import library
+from blog.media import editor, library
 from blog.models import MediaItem, Post
 from blog.pagination import page_arg, row_id, window
 
@@ -70,6 +70,18 @@ def delete_media(item_id: int):
         else:
             flash(f"Deleted “{name}”.", "success")
     return back_to_library()
+
+
+@bp.post("/media/upload")
+@csrf.exempt  # the upload form checks the token, once the larger body limit is set
+def upload_media():
+    """An image dropped or pasted into the editor (static/js/media-upload.js): its Markdown."""
+    editor.accept_uploads()
+    upload = editor.ImageUploadForm()
+    if (received := editor.receive(upload)) is None:
+        return {"errors": [error for errors in upload.errors.values() for error in errors]}, 422
+    item, alt = received
+    return {"markdown": library.markdown_for(item, alt), "file_name": item.file_name}
 
 
 @bp.route("/media/<id:item_id>/insert")

@@ -3,6 +3,8 @@
 Works without JavaScript: the editor's form has a file field and an Upload
 button; the upload is checked and stored, and its Markdown is added at the
 end of the body, with the rest of what the author typed kept as it was.
+With JavaScript (static/js/media-upload.js), an image dropped or pasted into
+the body is sent to /admin/media/upload and its Markdown put at the cursor.
 """
 
 import re
@@ -54,23 +56,30 @@ def upload_into(body) -> ImageUploadForm | None:
     if request.method != "POST" or "upload" not in request.form:
         return None
     upload = ImageUploadForm()
-    if not upload.validate_on_submit():
+    if (received := receive(upload)) is None:
         return upload
+    item, alt = received
+    append_markdown(body, library.markdown_for(item, alt))
+    flash(f"Added “{item.file_name}” at the end of the body. Save the post to keep it.", "success")
+    return ImageUploadForm(formdata=None)
+
+
+def receive(upload: ImageUploadForm) -> tuple[MediaItem, str] | None:
+    """The uploaded image, stored, and its alt text; or None, with the form's errors set."""
+    if not upload.validate_on_submit():
+        return None
     file = upload.image.data
     if not file or not file.filename:
         upload.image.errors.append(NO_FILE)
-        return upload
+        return None
     alt = (upload.image_alt.data or "").strip()
     try:
-        item = library.add_image(
-            file.read(current_app.config["MEDIA_MAX_BYTES"] + 1), file.filename, alt
-        )
+        data = file.read(current_app.config["MEDIA_MAX_BYTES"] + 1)
+        item = library.add_image(data, file.filename, alt)
     except ImageRefused as refusal:
         upload.image.errors.append(str(refusal))
-        return upload
-    append_markdown(body, library.markdown_for(item, alt or item.alt))
-    flash(f"Added “{item.file_name}” at the end of the body. Save the post to keep it.", "success")
-    return ImageUploadForm(formdata=None)
+        return None
+    return item, alt or item.alt
 
 
 def insert_from_library(body) -> None:
