@@ -135,8 +135,6 @@ def test_an_image_dropped_or_pasted_into_the_body_lands_at_the_cursor(
     page.evaluate(DROP_IMAGE, [kind, square, f"{kind}.png"])
     expect(page.get_by_role("status").filter(has_text=f"Added {kind}.png")).to_be_visible()
     expect(page.get_by_label("Body")).to_have_value(
-        re.compile(
-            rf"^First\.\n\n!\[A {kind}ped square\]\(/media/[0-9a-f/]+-40\.png\)\n\nLast\.$"
-        )
+        re.compile(rf"^First\.\n\n!\[A {kind}ped square\]\(/media/[0-9a-f/]+-40\.png\)\n\nLast\.$")
     )
     expect(page.get_by_label("Alt text")).to_have_value("")
