@@ -1,6 +1,7 @@
 """Uploaded bytes in, clean resized images out (blog/media/images.py)."""
 
 import io
+import random
 
 import pytest
 from PIL import Image
@@ -115,3 +116,17 @@ def test_between_the_limit_and_twice_it_is_refused_too():
     """Pillow only warns there; a warning is no defence on a server."""
     with pytest.raises(ImageRefused, match="too many pixels"):
         made(photo(400, 300), max_pixels=100_000)
+
+
+@pytest.mark.parametrize("original", [photo(120, 90), png(40, 30)], ids=["jpeg", "png"])
+def test_damaged_files_are_refused_never_an_error(original):
+    """Bytes flipped anywhere: an image, or a refusal with a message; nothing else escapes."""
+    rng = random.Random(13)
+    for _ in range(60):
+        damaged = bytearray(original)
+        for _ in range(rng.randint(1, 8)):
+            damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+        try:
+            made(bytes(damaged))
+        except ImageRefused as refusal:
+            assert str(refusal)

@@ -46,10 +46,6 @@ class Rendition:
     extension: str
     data: bytes
 
-    @property
-    def mime_type(self) -> str:
-        return MIME_TYPES[self.extension]
-
 
 @dataclass(frozen=True)
 class ProcessedImage:
@@ -59,13 +55,15 @@ class ProcessedImage:
     fallback: Rendition  # the ``src`` for browsers that take no WebP
 
 
-def process(data: bytes, widths: tuple[int, ...], fallback_width: int, max_pixels: int):
+def process(
+    data: bytes, widths: tuple[int, ...], fallback_width: int, max_pixels: int
+) -> ProcessedImage:
     """Check ``data`` is an image we accept and make its renditions.
 
     Raises ImageRefused, with a message for the author, for anything else.
     """
     image, source_format = decoded(data, max_pixels)
-    image = in_srgb(ImageOps.exif_transpose(image))
+    image = in_srgb(upright(image))
     # Widest first, each from the one before: a fraction of the work of resizing
     # the full image every time, and as sharp (Lanczos at every step).
     made: dict[int, Image.Image] = {}
@@ -122,11 +120,19 @@ def decoded(data: bytes, max_pixels: int) -> tuple[Image.Image, str]:
         raise ImageRefused(
             "This file is not an image we can read: upload a JPEG, PNG, WebP or GIF."
         ) from error
-    except (OSError, SyntaxError, ValueError, EOFError) as error:
+    except Exception as error:  # a fuzzed file raises whatever the decoder meets
         raise ImageRefused(
             "This image is damaged or incomplete; please export it again."
         ) from error
     return image, source_format
+
+
+def upright(image: Image.Image) -> Image.Image:
+    """Turned as its EXIF orientation says; as it is if that EXIF cannot be read."""
+    try:
+        return ImageOps.exif_transpose(image)
+    except (OSError, ValueError, TypeError, KeyError, SyntaxError):
+        return image
 
 
 def refuse_huge(width: int, height: int, max_pixels: int) -> None:
