@@ -69,7 +69,7 @@ def register_blueprints(app: Flask) -> None:
     from blog.pagination import RowIdConverter
 
     app.url_map.converters["id"] = RowIdConverter
-    from blog import auth, discovery, mail, pagecache, security
+    from blog import auth, discovery, mail, media, pagecache, security
     from blog.admin import bp as admin_bp
     from blog.comments.views import bp as comments_bp
     from blog.feeds import bp as feeds_bp
@@ -84,6 +84,7 @@ def register_blueprints(app: Flask) -> None:
     mail.init_app(app)
     app.register_blueprint(discovery.bp)
     app.register_blueprint(feeds_bp)
+    media.init_app(app)  # the media store and the files' blueprint
     from blog import redirects  # old WordPress links: a 404 handler, registered last
 
     redirects.init_app(app)

@@ -12,6 +12,7 @@ from flask.cli import with_appcontext
 from blog import backup, pagecache
 from blog.database import prepare_site
 from blog.extensions import db
+from blog.media import archive
 from blog.models import Comment, Post, User
 
 MIN_PASSWORD_LENGTH = 12
@@ -102,23 +103,33 @@ def rerender_command() -> None:
 @click.command("export")
 @click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
 @click.option("--with-passwords", is_flag=True, help="Include the authors' password hashes.")
+@click.option("--with-media", is_flag=True, help="Also write the media files to FILE.media.tar.")
 @with_appcontext
-def export_command(file: Path, with_passwords: bool) -> None:
+def export_command(file: Path, with_passwords: bool, with_media: bool) -> None:
     """Write every post, tag, comment and author to a JSON backup FILE."""
     counts = backup.export(file, with_passwords=with_passwords)
     click.echo(f"Exported {_summary(counts)} to {file}.")
+    if with_media:
+        files = archive.export_files(archive.archive_path(file))
+        click.echo(f"Exported {files} media files to {archive.archive_path(file)}.")
 
 
 @click.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @with_appcontext
 def import_command(file: Path) -> None:
-    """Restore a JSON backup FILE into an empty database."""
+    """Restore a JSON backup FILE into an empty database (and FILE.media.tar, if there)."""
     try:
         counts = backup.restore(file)
     except backup.BackupError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Imported {_summary(counts)} from {file}.")
+    if (media_files := archive.archive_path(file)).exists():
+        try:
+            files = archive.import_files(media_files)
+        except archive.ArchiveError as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(f"Imported {files} media files from {media_files}.")
 
 
 def _summary(counts: dict[str, int]) -> str:

@@ -45,6 +45,17 @@ DEFAULTS = {
     "MAIL_POLL_SECONDS": 5,  # how often an idle worker looks at the outbox
     "MAIL_BATCH": 50,  # messages a worker claims at once and sends over one connection
     "MAIL_SMTP_TIMEOUT": 30,
+    # Pictures (blog/media/): checked and re-encoded once, on upload.
+    "MEDIA_MAX_BYTES": 20 * 1024 * 1024,  # the largest upload
+    "MEDIA_MAX_PIXELS": 50_000_000,  # more is refused as a decompression bomb
+    "MEDIA_WIDTHS": [480, 960, 1600, 2400],  # WebP renditions, never wider than the upload
+    "MEDIA_FALLBACK_WIDTH": 1600,  # the JPEG/PNG src for browsers without WebP
+    # What the browser picks a width for: the text column (--measure), or the screen.
+    "MEDIA_SIZES": "(max-width: 42rem) 100vw, 40rem",
+    "MEDIA_STORAGE": "",  # a folder (default: instance/media), or s3://bucket/prefix
+    "MEDIA_S3_ENDPOINT_URL": "",  # an S3-compatible store not at AWS (MinIO…)
+    "MEDIA_S3_REGION": "",
+    "MEDIA_PER_PAGE": 24,  # the library at /admin/media
     # RATELIMIT_STORAGE_URI: by default instance/ratelimit (see ratelimit_storage_uri).
     "RATELIMIT_HEADERS_ENABLED": True,
     # The author's account.

@@ -17,6 +17,7 @@ from sqlalchemy.orm import contains_eager, defer
 
 from blog import pagecache, text
 from blog.extensions import db
+from blog.media.rendering import with_absolute_image_urls
 from blog.models import (
     COMMENTS,
     POSTS,
@@ -207,7 +208,9 @@ def post_entry(post: Post) -> Entry:
         updated=max(post.updated_at, post.published_at),
         author=post.author.display_name,
         # str(): a Markup value would reach the XML unescaped.
-        content=str(post.body_html if full else post.excerpt_html),
+        content=with_absolute_image_urls(
+            str(post.body_html if full else post.excerpt_html), request.host_url
+        ),
         categories=[Category(term=tag.slug, label=tag.name) for tag in post.tags],
     )
 

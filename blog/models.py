@@ -11,6 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from blog import text
 from blog.extensions import db
+from blog.media.rendering import hashes_in
 
 
 def utcnow() -> datetime:
@@ -220,9 +221,13 @@ class Post(db.Model):
         secondary=post_tags, back_populates="posts", lazy="raise", order_by=Tag.name
     )
 
-    def render(self) -> None:
-        """Turn the Markdown source into the sanitized HTML that pages show."""
-        self.body_html = text.render_markdown(self.body or "")
+    def render(self, connection: sa.Connection | None = None) -> None:
+        """Turn the Markdown source into the sanitized HTML that pages show.
+
+        ``connection``: the one a flush is writing with, to look up the images.
+        """
+        images = media_shown_in(self.body or "", connection)
+        self.body_html = text.render_markdown(self.body or "", images)
         self.body_text = text.plain_text(self.body_html)
         self.reading_minutes = text.reading_minutes(self.body_text)
         self.excerpt_html, self.has_more = text.make_excerpt(
@@ -295,7 +300,7 @@ def _render_post_on_write(mapper, connection, post: Post) -> None:
     if not state.has_identity or any(
         state.attrs[name].history.has_changes() for name in ("body", "excerpt")
     ):
-        post.render()
+        post.render(connection)
 
 
 class Comment(db.Model):
@@ -389,3 +394,58 @@ class LegacyLink(db.Model):
 
     def __repr__(self) -> str:
         return f"<LegacyLink {self.path}>"
+
+
+class MediaItem(db.Model):
+    """An uploaded image: its renditions in the media store, and what the library shows.
+
+    One row per distinct upload (by hash), so the same photo uploaded twice is
+    stored once. Posts refer to it by URL in their Markdown.
+    """
+
+    __tablename__ = "media_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    file_name: Mapped[str] = mapped_column(sa.String(255))  # as uploaded, shown in the library
+    alt: Mapped[str] = mapped_column(sa.String(500), default="")  # offered when inserted
+    width: Mapped[int] = mapped_column()
+    height: Mapped[int] = mapped_column()
+    uploaded_bytes: Mapped[int] = mapped_column(sa.BigInteger)
+    # Each stored file: {"width", "height", "ext", "bytes"}; the WebP ones narrowest
+    # first, then the fallback (JPEG or PNG) that browsers without WebP get as src.
+    renditions: Mapped[list[dict]] = mapped_column(sa.JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # The WordPress attachment id of an imported item.
+    wp_id: Mapped[int | None] = mapped_column(sa.BigInteger, unique=True)
+
+    def file_name_of(self, rendition: dict) -> str:
+        return f"{self.sha256[:2]}/{self.sha256}-{rendition['width']}.{rendition['ext']}"
+
+    @property
+    def fallback(self) -> dict:
+        return self.renditions[-1]
+
+    @property
+    def srcset(self) -> list[dict]:
+        return self.renditions[:-1]
+
+    @property
+    def stored_bytes(self) -> int:
+        return sum(rendition["bytes"] for rendition in self.renditions)
+
+    def stored_names(self) -> list[str]:
+        return [self.file_name_of(rendition) for rendition in self.renditions]
+
+    def __repr__(self) -> str:
+        return f"<MediaItem {self.id} {self.file_name}>"
+
+
+def media_shown_in(source: str, connection: sa.Connection | None = None) -> dict[str, dict]:
+    """The media rows (hash, renditions) a post's source refers to, by hash."""
+    hashes = hashes_in(source)
+    if not hashes:
+        return {}
+    select = sa.select(MediaItem.sha256, MediaItem.renditions).where(MediaItem.sha256.in_(hashes))
+    rows = (connection or db.session).execute(select)
+    return {row.sha256: row._asdict() for row in rows}

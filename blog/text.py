@@ -8,6 +8,7 @@ it behind these functions makes a later swap a one-file change.
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from functools import cache, partial
 from urllib.parse import urlsplit
 
@@ -21,6 +22,8 @@ from pygments.lexers import get_lexer_by_name
 from pygments.token import STANDARD_TYPES
 from pygments.util import ClassNotFound
 from slugify import slugify as _slugify
+
+from blog.media.rendering import with_image_attributes
 
 MORE_MARKER = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
 EXCERPT_WORDS = 55
@@ -197,8 +200,12 @@ def safe_web_url(value: str | None) -> str | None:
     return value.strip()
 
 
-def render_markdown(source: str) -> Markup:
-    """CommonMark (with tables and fenced code) to sanitized HTML."""
+def render_markdown(source: str, images: Mapping[str, Mapping] | None = None) -> Markup:
+    """CommonMark (with tables and fenced code) to sanitized HTML.
+
+    ``images``: the media items the source shows, by hash; their ``<img>`` get
+    srcset, sizes, width and height, added after cleaning (blog/media/rendering.py).
+    """
     md = _markdown()
     tokens = md.parse(source)
     for token in tokens:
@@ -208,7 +215,7 @@ def render_markdown(source: str) -> Markup:
         if style in _ALIGN_CLASS:
             token.attrSet("class", "align-" + _ALIGN_CLASS[style])
     html = md.renderer.render(tokens, md.options, {})
-    return Markup(_post_cleaner().clean(html))
+    return Markup(with_image_attributes(_post_cleaner().clean(html), images or {}))
 
 
 def plain_text(html: str) -> str:

@@ -58,8 +58,9 @@ def database_url(tmp_path_factory):
 
 
 @pytest.fixture
-def app(database_url):
-    app = create_app(app_config(database_url))
+def app(database_url, tmp_path):
+    # Uploaded pictures in the test's own folder, never the checkout's instance/.
+    app = create_app(app_config(database_url, MEDIA_STORAGE=str(tmp_path / "media")))
     yield app
     empty_database(app)
 

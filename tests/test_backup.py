@@ -1,6 +1,8 @@
 """flask --app blog export / import: a lossless round trip."""
 
+import io
 import json
+import tarfile
 
 import pytest
 from flask_migrate import upgrade
@@ -9,8 +11,9 @@ from blog import create_app
 from blog.backup import SKIPPED_TABLES
 from blog.extensions import db
 from blog.models import Comment, CommentStatus, PostStatus, utcnow
-from tests.conftest import app_config, table_rows
+from tests.conftest import app_config, empty_database, table_rows
 from tests.databases import scratch_database
+from tests.test_media import upload
 
 
 def all_rows(app) -> dict[str, list[tuple]]:
@@ -128,3 +131,40 @@ def test_import_refuses_bad_files_and_writes_nothing(app, runner, tmp_path, cont
     assert result.exit_code != 0
     assert message in result.output
     assert all(rows == [] for rows in all_rows(app).values())
+
+
+def test_with_media_the_files_come_back_too(app, client, auth, runner, tmp_path):
+    auth.login()
+    upload(client)
+    backup = tmp_path / "backup.json"
+    result = runner.invoke(args=["export", str(backup), "--with-media"])
+    assert result.exit_code == 0, result.output
+    assert "Exported 4 media files" in result.output
+    original = app.extensions["media_storage"]
+    files = {name: original.read(name) for name in original.names()}
+
+    with scratch_database(tmp_path, "restore") as url:
+        target = create_app(app_config(url, MEDIA_STORAGE=str(tmp_path / "restored")))
+        with target.app_context():
+            upgrade()
+        result = target.test_cli_runner().invoke(args=["import", str(backup)])
+        assert result.exit_code == 0, result.output
+        assert "Imported 4 media files" in result.output
+        assert all_rows(target)["media_items"] == all_rows(app)["media_items"]
+        restored = target.extensions["media_storage"]
+        assert {name: restored.read(name) for name in restored.names()} == files
+        with target.app_context():
+            db.engine.dispose()
+
+
+def test_an_archive_member_outside_the_store_is_refused(app, runner, tmp_path):
+    backup = tmp_path / "backup.json"
+    runner.invoke(args=["export", str(backup)])
+    with tarfile.open(tmp_path / "backup.json.media.tar", "w") as tar:
+        member = tarfile.TarInfo("../../escaped.txt")
+        member.size = 3
+        tar.addfile(member, io.BytesIO(b"bad"))
+    empty_database(app)
+    result = runner.invoke(args=["import", str(backup)])
+    assert result.exit_code != 0 and "is not a media file of this blog" in result.output
+    assert not (tmp_path.parent / "escaped.txt").exists()

@@ -52,3 +52,13 @@ def test_desk_benchmark_runs():
     assert result.returncode == 0, result.stderr
     assert "save through the editor" in result.stdout and "ms" in result.stdout
     assert "Traceback" not in result.stderr
+
+
+def test_media_benchmark_runs():
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "media.py"), "--width", "800", "--height", "600",
+         "--count", "1"],
+        capture_output=True, text=True, timeout=300, cwd=ROOT,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "median" in result.stdout and "before (the originals" in result.stdout

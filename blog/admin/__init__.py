@@ -33,4 +33,4 @@ def moderation_queue() -> dict:
     return {"pending_comments": pending_count()}
 
 
-from blog.admin import comment_views, revision_views, views  # noqa: E402, F401  (they register on bp)
+from blog.admin import comment_views, media_views, revision_views, views  # noqa: E402, F401  (they register on bp)

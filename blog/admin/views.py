@@ -24,6 +24,7 @@ from blog.dates import site_zone, to_local
 from blog.errors import keeps_input_on_csrf_error
 from blog.extensions import db
 from blog.forms import EmptyForm
+from blog.media import editor
 from blog.models import Comment, CommentStatus, Post, utcnow
 from blog.pagination import page_arg, window
 
@@ -71,10 +72,14 @@ def edit_post(post_id: int):
 
 
 def edit_form(post: Post):
+    editor.accept_uploads()
     form = PostForm()
     author = current_user._get_current_object()
     if not form.is_submitted():
         fill_form(form, post, author)
+    editor.insert_from_library(form.body)
+    if (upload := editor.upload_into(form.body)) is not None:
+        return render_form(form, post, upload=upload)
     if not form.validate_on_submit():
         return render_form(form, post)
     label = publish_label(form, post)
@@ -124,8 +129,9 @@ def offered_autosave(form: PostForm, post: Post):
     return None if autosave is None or autosave.id == wanted else autosave
 
 
-def render_form(form: PostForm, post: Post, preview: Post | None = None):
-    status = 200 if not form.errors else 422
+def render_form(form: PostForm, post: Post, preview: Post | None = None, upload=None):
+    upload = upload or editor.ImageUploadForm(formdata=None)
+    status = 200 if not (form.errors or upload.errors) else 422
     form.publish.label.text = publish_label(form, post)
     form.save_draft.label.text = draft_label(post)
     form.published_at.description = (
@@ -136,6 +142,7 @@ def render_form(form: PostForm, post: Post, preview: Post | None = None):
         form=form,
         post=post,
         preview=preview,
+        upload=upload,
         autosave=offered_autosave(form, post),
         publish_note=publish_note(form, post),
         site_now=to_local(utcnow()).strftime("%Y-%m-%dT%H:%M"),

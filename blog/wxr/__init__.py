@@ -33,8 +33,14 @@ def _zone(name: str | None) -> ZoneInfo:
     help="The WordPress site's time zone, for dates that have no GMT version "
     "(default: the blog's TIME_ZONE).",
 )
+@click.option(
+    "--uploads",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="A copy of the old site's wp-content/uploads: its images become media items "
+    "and the posts' image URLs point at them.",
+)
 @with_appcontext
-def import_wxr_command(file: Path, timezone: str | None) -> None:
+def import_wxr_command(file: Path, timezone: str | None, uploads: Path | None) -> None:
     """Import a WordPress export (WXR) FILE: authors, posts, pages, tags, comments, old links."""
     from blog.wxr.importer import WXRError, import_file
 
@@ -54,7 +60,7 @@ def import_wxr_command(file: Path, timezone: str | None) -> None:
                 bar.label = label(report)
 
         try:
-            report = import_file(file, zone, progress)
+            report = import_file(file, zone, progress, uploads=uploads)
         except WXRError as error:
             raise click.ClickException(f"{error} Nothing was imported.") from error
         except SQLAlchemyError as error:

@@ -22,7 +22,8 @@ from flask import current_app
 
 from blog import dates, text
 from blog.extensions import db
-from blog.models import Comment, CommentStatus, Post, Tag, User, post_tags, utcnow
+from blog.media.rendering import with_absolute_image_urls
+from blog.models import Comment, CommentStatus, MediaItem, Post, Tag, User, post_tags, utcnow
 from blog.wxr.content import to_body
 from blog.wxr.importer import PAGE_TAG
 
@@ -120,7 +121,7 @@ def write(out: TextIO, base_url: str) -> dict[str, int]:
     zone = dates.site_zone()
     config = current_app.config
     w = _Writer(out)
-    counts = dict.fromkeys(("posts", "pages", "comments", "tags", "authors"), 0)
+    counts = dict.fromkeys(("posts", "pages", "comments", "tags", "authors", "attachments"), 0)
     users = list(db.session.execute(sa.select(User.id, User.username, User.display_name)))
     user_ids = {row.id: number for number, row in enumerate(sorted(users), start=1)}
     tags = list(db.session.execute(sa.select(Tag.id, Tag.slug, Tag.name).order_by(Tag.slug)))
@@ -193,6 +194,7 @@ def write(out: TextIO, base_url: str) -> dict[str, int]:
                         usernames.get(post.author_id, ""), is_page, post_tag_list,
                         comments, comment_ids, user_ids)  # fmt: skip
         db.session.expunge_all()
+    counts["attachments"] = _write_attachments(w, base_url, zone, set(post_ids.values()))
     w.close("channel", 0)
     out.write("</rss>\n")
     return counts
@@ -214,7 +216,8 @@ def _write_item(
     w.element("dc:creator", creator, 2)
     w.element("guid", f"{base_url}/?p={wp_id}", 2, isPermaLink="false")
     w.element("description", "", 2)
-    w.element("content:encoded", wordpress_html(post), 2)
+    # Absolute image URLs: WordPress's importer fetches and rewrites only those.
+    w.element("content:encoded", with_absolute_image_urls(wordpress_html(post), base_url + "/"), 2)
     w.element("excerpt:encoded", post.excerpt or "", 2)
     w.element("wp:post_id", wp_id, 2)
     w.element("wp:post_date", _wp_date(date, zone), 2)
@@ -249,3 +252,42 @@ def _write_item(
         w.element("wp:comment_user_id", user_ids.get(comment.user_id, 0), 3)
         w.close("wp:comment", 2)
     w.close("item", 1)
+
+
+def _write_attachments(w, base_url: str, zone, taken: set[int]) -> int:
+    """Each media item as a WordPress attachment, its file the JPEG/PNG every site can read.
+
+    Ids share WordPress's one sequence with posts: an item keeps its WordPress
+    id unless a post took it, else gets the next number no post uses.
+    """
+    next_free = max(taken, default=0) + 1
+    items = db.session.scalars(sa.select(MediaItem).order_by(MediaItem.id)).all()
+    for item in items:
+        if item.wp_id is not None and item.wp_id not in taken:
+            wp_id = item.wp_id
+        else:
+            wp_id, next_free = next_free, next_free + 1
+        taken.add(wp_id)
+        url = f"{base_url}/media/{item.file_name_of(item.fallback)}"
+        w.open("item", 1)
+        w.element("title", item.file_name, 2)
+        w.element("link", url, 2)
+        w.element("pubDate", format_datetime(item.created_at.astimezone(UTC)), 2)
+        w.element("guid", url, 2, isPermaLink="false")
+        w.element("description", "", 2)
+        w.element("content:encoded", "", 2)
+        w.element("excerpt:encoded", "", 2)
+        w.element("wp:post_id", wp_id, 2)
+        w.element("wp:post_date", _wp_date(item.created_at, zone), 2)
+        w.element("wp:post_date_gmt", _wp_date(item.created_at, UTC), 2)
+        w.element("wp:post_name", text.slugify(item.file_name.rsplit(".", 1)[0]) or wp_id, 2)
+        w.element("wp:status", "inherit", 2)
+        w.element("wp:post_parent", 0, 2)
+        w.element("wp:post_type", "attachment", 2)
+        w.element("wp:attachment_url", url, 2)
+        w.open("wp:postmeta", 2)
+        w.element("wp:meta_key", "_wp_attachment_image_alt", 3)
+        w.element("wp:meta_value", item.alt, 3)
+        w.close("wp:postmeta", 2)
+        w.close("item", 1)
+    return len(items)

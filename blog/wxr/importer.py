@@ -32,6 +32,7 @@ import sqlalchemy as sa
 
 from blog import text
 from blog.extensions import db
+from blog.media.wordpress import Uploads
 from blog.models import (
     POST_BODY_MAX_LENGTH,
     Comment,
@@ -62,7 +63,7 @@ COMMENT_STATES = {
 COMMENT_TYPES = {"", "comment"}
 PING_TYPES = {"pingback", "trackback"}
 SKIPPED_TYPES = {
-    "attachment": "attachments (the media files themselves are not copied)",
+    "attachment": "attachments (import with --uploads DIR to bring their files)",
     "nav_menu_item": "menu items",
 }
 REVISIONS_WITHOUT_POST = "revisions of posts not imported"
@@ -92,6 +93,7 @@ class ImportReport:
     skipped: Counter = field(default_factory=Counter)  # reason → count
     notes: Counter = field(default_factory=Counter)  # imported, with a change worth knowing
     read: Counter = field(default_factory=Counter)  # posts and comments read so far
+    media_lines: list[str] = field(default_factory=list)  # with --uploads: added, missing
 
     @property
     def changed_anything(self) -> bool:
@@ -120,7 +122,7 @@ class ImportReport:
             lines.append(f"Note: {n} {reason}")
         for reason, n in sorted(self.skipped.items()):
             lines.append(f"Skipped: {n} {reason}")
-        return lines
+        return lines + self.media_lines
 
 
 class StoredComment(NamedTuple):
@@ -156,8 +158,11 @@ def _line(value: str, limit: int) -> str:
 
 
 class Importer:
-    def __init__(self, zone: ZoneInfo, batch_size: int = BATCH_SIZE):
+    def __init__(
+        self, zone: ZoneInfo, batch_size: int = BATCH_SIZE, uploads: Uploads | None = None
+    ):
         self.zone = zone
+        self.uploads = uploads  # the old site's wp-content/uploads, if given
         self.batch_size = batch_size
         self.report = ImportReport()
         self.site = reader.Site()
@@ -319,6 +324,9 @@ class Importer:
         if kind == "revision":
             self.revision(item)
             return
+        if kind == "attachment" and self.uploads is not None:
+            self.uploads.attachment(item.attachment_url, item.wp_id)
+            return
         if kind not in ("post", "page"):
             self.report.skipped[SKIPPED_TYPES.get(kind, f"items of type '{kind}'")] += 1
             return
@@ -356,6 +364,8 @@ class Importer:
             self.report.notes["private posts imported as drafts"] += 1
         (self.report.pages if item.post_type == "page" else self.report.posts)[state] += 1
         body = to_body(item.content)
+        if self.uploads is not None:
+            body = self.uploads.rewrite(body)
         # A transient Post renders exactly as saved posts do (the mapper event is not
         # run by the bulk INSERT below).
         post = Post(body=body, excerpt=text.plain_text(text.clean_text(item.excerpt) or ""))
@@ -569,9 +579,13 @@ def import_file(
     zone: ZoneInfo,
     progress: Callable[[int, ImportReport], None] | None = None,
     batch_size: int = BATCH_SIZE,
+    uploads: Path | None = None,
 ) -> ImportReport:
-    """Import the WXR file at ``path`` in one transaction; raises WXRError if unreadable."""
-    importer = Importer(zone, batch_size)
+    """Import the WXR file at ``path`` in one transaction; raises WXRError if unreadable.
+
+    ``uploads``: a copy of the old site's wp-content/uploads, whose images become ours.
+    """
+    importer = Importer(zone, batch_size, Uploads(uploads) if uploads else None)
     try:
         with path.open("rb") as file:
             importer.run(file, progress)
@@ -579,4 +593,6 @@ def import_file(
     except BaseException:
         db.session.rollback()
         raise
+    if importer.uploads is not None:
+        importer.report.media_lines = importer.uploads.lines()
     return importer.report

@@ -75,6 +75,7 @@ class Item:
     post_type: str = "post"
     password: str = ""
     parent: int = 0
+    attachment_url: str = ""  # an attachment's file
     terms: list[Term] = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)
 
@@ -169,6 +170,7 @@ ITEM_TEXT_FIELDS = {
     "post_name": "name",
     "status": "status",
     "post_type": "post_type",
+    "attachment_url": "attachment_url",
 }
 
 

@@ -1,7 +1,7 @@
 """the author's desk: why a comment was held, and post revisions
 
 Revision ID: c4d7e9a1b2f6
-Revises: 5c1e9b7d2a40
+Revises: e41c7a9b2d15
 Create Date: 2026-12-03 14:40:00
 
 comments.held_reason is added with a batch operation (SQLite rebuilds the

@@ -1,0 +1,106 @@
+"""Where media files live: the interface, and the filesystem store under instance/media/.
+
+Names are content-addressed (``ab/<sha256 of the upload>-<width>.<ext>``),
+so a name always means the same bytes and a file never overwrites another.
+An S3-compatible object store (``BLOG_MEDIA_STORAGE=s3://bucket/prefix``) is
+the other implementation, in blog/media/s3.py.
+"""
+
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Protocol
+
+from flask import Flask, Response, current_app, send_from_directory
+
+from blog.config import ConfigurationError
+
+NAME = re.compile(r"^[0-9a-f]{2}/[0-9a-f]{64}-[1-9][0-9]{0,4}\.(?:webp|jpg|png)$")
+# A year: a name never changes its bytes, so a copy is good for ever.
+MAX_AGE = 365 * 24 * 3600
+
+
+class Storage(Protocol):
+    def save(self, name: str, data: bytes) -> None: ...
+    def read(self, name: str) -> bytes: ...
+    def delete(self, name: str) -> None: ...
+    def names(self) -> Iterator[str]: ...
+    def response(self, name: str) -> Response: ...
+
+
+def is_valid_name(name: str) -> bool:
+    """A name this blog made: nothing else (``..``, absolute paths, NUL) reaches a store."""
+    return bool(NAME.fullmatch(name))
+
+
+class FileSystemStorage:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def save(self, name: str, data: bytes) -> None:
+        """Write ``name`` once: a half-written file is never visible, an existing one is kept."""
+        path = self._path(name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
+        try:
+            with os.fdopen(fd, "wb") as file:
+                file.write(data)
+            os.link(temporary, path)  # fails, rather than replaces, if the name exists
+        except FileExistsError:
+            pass  # the same name is the same bytes
+        finally:
+            os.unlink(temporary)
+
+    def read(self, name: str) -> bytes:
+        return self._path(name).read_bytes()
+
+    def delete(self, name: str) -> None:
+        self._path(name).unlink(missing_ok=True)
+
+    def names(self) -> Iterator[str]:
+        for path in sorted(self.root.glob("*/*")):
+            name = path.relative_to(self.root).as_posix()
+            if is_valid_name(name):
+                yield name
+
+    def response(self, name: str) -> Response:
+        # send_from_directory refuses paths outside the root; the name check came first.
+        response = send_from_directory(self.root, name, max_age=MAX_AGE, conditional=True)
+        response.cache_control.public = True
+        response.cache_control.immutable = True
+        return response
+
+    def _path(self, name: str) -> Path:
+        if not is_valid_name(name):
+            raise ValueError(f"not a media file name: {name!r}")
+        return self.root / name
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["media_storage"] = configured_storage(app)
+
+
+def configured_storage(app: Flask) -> Storage:
+    """A folder (``/path``, ``file:///path``; default instance/media) or ``s3://bucket/prefix``."""
+    config = app.config
+    setting = config["MEDIA_STORAGE"]
+    if setting.startswith("s3://"):
+        from blog.media.s3 import S3Storage
+
+        bucket, _, prefix = setting.removeprefix("s3://").partition("/")
+        if not bucket:
+            raise ConfigurationError(f"BLOG_MEDIA_STORAGE={setting!r} names no bucket.")
+        return S3Storage(bucket, prefix, config["MEDIA_S3_ENDPOINT_URL"], config["MEDIA_S3_REGION"])
+    if setting and not setting.startswith(("/", "file://")):
+        raise ConfigurationError(
+            f"BLOG_MEDIA_STORAGE={setting!r}: give an absolute folder or s3://bucket/prefix."
+        )
+    return FileSystemStorage(
+        Path(setting.removeprefix("file://") or Path(app.instance_path) / "media")
+    )
+
+
+def storage() -> Storage:
+    return current_app.extensions["media_storage"]
