@@ -6,7 +6,8 @@ from blog.extensions import db
 from blog.models import Comment, Post, Tag, User
 
 SAMPLE_VALUES = {"slug": "sample", "year": 2026, "month": 1, "post_id": 1, "comment_id": 1,
-                 "action": "approve", "filename": "css/blog.css"}  # fmt: skip
+                 "action": "approve", "filename": "css/blog.css", "page_id": 1,
+                 "path": "about/team"}  # fmt: skip
 
 
 def urls_for(app, method: str) -> list[str]:

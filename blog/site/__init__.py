@@ -13,10 +13,9 @@ def require_login() -> None:
 
 
 def init_app(app: Flask) -> None:
-    from blog.site import settings
+    # Imported here, not at the top: the reader's views (blog.posts) use blog.site.pages.
+    from blog.site import page_views, reading, settings, views  # noqa: F401  (they register on bp)
 
     settings.init_app(app)
     app.register_blueprint(bp)
-
-
-from blog.site import views  # noqa: E402, F401  (they register on bp)
+    app.register_blueprint(reading.bp)

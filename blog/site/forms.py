@@ -8,9 +8,13 @@ from limits import parse_many
 from wtforms import BooleanField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
+from wtforms.widgets import TextInput
 
+from blog import text
+from blog.admin.forms import PostForm
 from blog.comments.threads import DEEPEST_NESTING
 from blog.forms import BlogForm
+from blog.site import pages
 
 # A language tag as HTML's lang wants it: "en", "fr-CA", "zh-Hant".
 LANGUAGE_TAG = re.compile(r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*")
@@ -18,8 +22,12 @@ WORD_LISTS = ("COMMENT_MODERATION_WORDS", "COMMENT_DISALLOWED_WORDS")
 
 
 def whole_number(label: str, low: int, high: int, description: str = "") -> IntegerField:
+    # A text input: what was typed ("many") is shown back as typed, which a
+    # type="number" input may not hold in valid HTML.
     return IntegerField(
         label,
+        widget=TextInput(),
+        render_kw={"inputmode": "numeric"},
         validators=[
             InputRequired(f"Please give a whole number from {low} to {high}."),
             NumberRange(low, high, f"Please give a whole number from {low} to {high}."),
@@ -129,3 +137,31 @@ class SettingsForm(BlogForm):
 @cache
 def available_zones() -> frozenset[str]:
     return frozenset(available_timezones())
+
+
+class PageForm(PostForm):
+    """The post editor's fields, less tags and dates, plus the page's place."""
+
+    tags = None
+    published_at = None
+    excerpt = None
+    parent_id = SelectField("Parent page", coerce=int, description="Its address is under it.")
+    menu_order = IntegerField(
+        "Order",
+        widget=TextInput(),
+        render_kw={"inputmode": "numeric"},
+        validators=[NumberRange(-9999, 9999, "Please give a whole number from -9999 to 9999.")],
+        default=0,
+        description="Among pages with the same parent: lower numbers first.",
+    )
+    allow_comments = BooleanField("Allow comments", default=False)
+
+    def validate(self, extra_validators=None) -> bool:
+        """Also refuse a top-level slug (typed, or made from the title) that a route has."""
+        if not super().validate(extra_validators):
+            return False
+        slug = self.slug.data or text.slugify(self.title.data or "")
+        if not self.parent_id.data and slug and pages.is_reserved(slug):
+            self.slug.errors.append(pages.RESERVED.format(slug=slug))
+            return False
+        return True

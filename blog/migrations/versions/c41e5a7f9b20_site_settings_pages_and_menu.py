@@ -17,6 +17,21 @@ depends_on = None
 
 
 def upgrade():
+    # Plain ADD COLUMNs: a batch would rebuild posts on SQLite and lose the
+    # full-text search triggers on it (b7e4c2a91f3d). SQLite takes the CHECK
+    # inline, as ALTER TABLE cannot add one afterwards. parent_id is no foreign
+    # key for the same reason: the model clears it when a parent is deleted.
+    if op.get_context().dialect.name == 'sqlite':
+        op.execute(
+            "ALTER TABLE posts ADD COLUMN kind VARCHAR(8) DEFAULT 'post' NOT NULL "
+            "CONSTRAINT ck_posts_kind CHECK (kind IN ('post', 'page'))"
+        )
+    else:
+        op.add_column('posts', sa.Column('kind', sa.String(length=8), server_default='post', nullable=False))
+        op.create_check_constraint(op.f('ck_posts_kind'), 'posts', "kind IN ('post', 'page')")
+    op.add_column('posts', sa.Column('parent_id', sa.Integer(), nullable=True))
+    op.add_column('posts', sa.Column('menu_order', sa.Integer(), server_default='0', nullable=False))
+    op.create_index(op.f('ix_posts_parent_id'), 'posts', ['parent_id'], unique=False)
     op.create_table(
         'site_settings',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -29,3 +44,9 @@ def upgrade():
 
 def downgrade():
     op.drop_table('site_settings')
+    op.drop_index(op.f('ix_posts_parent_id'), table_name='posts')
+    if op.get_context().dialect.name != 'sqlite':  # SQLite drops it with its column
+        op.drop_constraint(op.f('ck_posts_kind'), 'posts', type_='check')
+    op.drop_column('posts', 'menu_order')
+    op.drop_column('posts', 'parent_id')
+    op.drop_column('posts', 'kind')
