@@ -119,6 +119,11 @@ def test_every_page_type_is_valid_html(app, client, auth, make_post, tmp_path):
     page_preview = {"title": "About", "body": body, "preview": "Preview", "status": "draft",
                     "parent_id": "0", "menu_order": "0"}  # fmt: skip
     save(tmp_path, "page-preview", post_form(client, "/admin/pages/new", page_preview))
+    for target in ("home", f"page:{page_id}", "feed"):
+        post_form(client, "/admin/menu", {"target": target, "label": "", "url": ""})
+    save(tmp_path, "menu", client.get("/admin/menu"))
+    bad_link = {"target": "url", "label": "Evil", "url": "javascript:alert(1)"}
+    save(tmp_path, "menu-errors", post_form(client, "/admin/menu", bad_link))
     save(
         tmp_path,
         "preview",
@@ -139,6 +144,8 @@ def test_every_page_type_is_valid_html(app, client, auth, make_post, tmp_path):
         "settings-errors": 'class="field-error"',
         "pages": "Guestbook",
         "page-preview": "Preview — not saved yet",
+        "menu": "Move down",
+        "menu-errors": 'class="field-error"',
     }.items():
         assert marker in (tmp_path / f"{name}.html").read_text(), name
 
@@ -147,4 +154,4 @@ def test_every_page_type_is_valid_html(app, client, auth, make_post, tmp_path):
         capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
-    assert len(list(tmp_path.glob("*.html"))) == 30
+    assert len(list(tmp_path.glob("*.html"))) == 32

@@ -7,7 +7,7 @@ from blog.models import Comment, Post, Tag, User
 
 SAMPLE_VALUES = {"slug": "sample", "year": 2026, "month": 1, "post_id": 1, "comment_id": 1,
                  "action": "approve", "filename": "css/blog.css", "page_id": 1,
-                 "path": "about/team"}  # fmt: skip
+                 "path": "about/team", "item_id": 1}  # fmt: skip
 
 
 def urls_for(app, method: str) -> list[str]:

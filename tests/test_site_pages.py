@@ -24,29 +24,6 @@ def page_data(**overrides) -> dict:
     return {key: value for key, value in data.items() if value is not None}
 
 
-@pytest.fixture
-def make_page(app, author):
-    def make(title="About", slug=None, parent=None, status=PostStatus.PUBLISHED, **fields) -> int:
-        with app.app_context():
-            page = Post(
-                kind=PostKind.PAGE,
-                title=title,
-                slug=slug or title.lower().replace(" ", "-"),
-                body=fields.pop("body", f"The {title} page."),
-                status=status,
-                published_at=utcnow() if status == PostStatus.PUBLISHED else None,
-                parent_id=parent,
-                author_id=author,
-                allow_comments=fields.pop("allow_comments", False),
-                **fields,
-            )
-            db.session.add(page)
-            db.session.commit()
-            return page.id
-
-    return make
-
-
 def stored_page(app, slug: str) -> Post | None:
     with app.app_context():
         page = db.session.scalar(sa.select(Post).where(Post.slug == slug))

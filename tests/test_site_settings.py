@@ -218,3 +218,10 @@ def test_the_backup_holds_the_settings(app, client, auth, runner, tmp_path):
     [row] = backup["site_settings"]
     assert row["values"]["SITE_TITLE"] == "Notes from the Garden"
     assert row["values"]["COMMENT_MODERATION_WORDS"] == ["casino", "free money"]
+
+
+def test_a_form_with_fields_missing_is_refused_not_a_server_error(app, client, auth):
+    auth.login()
+    response = post_form(client, "/admin/settings", {"save": "Save settings"})
+    assert response.status_code == 422
+    assert config_in_a_request(app)["SITE_TITLE"] == "My Blog"

@@ -14,8 +14,9 @@ def require_login() -> None:
 
 def init_app(app: Flask) -> None:
     # Imported here, not at the top: the reader's views (blog.posts) use blog.site.pages.
-    from blog.site import page_views, reading, settings, views  # noqa: F401  (they register on bp)
+    from blog.site import menu, menu_views, page_views, reading, settings, views  # noqa: F401
 
     settings.init_app(app)
+    app.add_template_global(menu.site_menu)
     app.register_blueprint(bp)
     app.register_blueprint(reading.bp)

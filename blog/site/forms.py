@@ -14,7 +14,7 @@ from blog import text
 from blog.admin.forms import PostForm
 from blog.comments.threads import DEEPEST_NESTING
 from blog.forms import BlogForm
-from blog.site import pages
+from blog.site import menu, pages
 
 # A language tag as HTML's lang wants it: "en", "fr-CA", "zh-Hant".
 LANGUAGE_TAG = re.compile(r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*")
@@ -102,12 +102,12 @@ class SettingsForm(BlogForm):
             )
 
     def validate_language(self, field) -> None:
-        field.data = field.data.strip()
+        field.data = (field.data or "").strip()
         if not LANGUAGE_TAG.fullmatch(field.data):
             raise ValidationError("Use a language tag such as en, fr or pt-BR.")
 
     def validate_comment_rate_limit(self, field) -> None:
-        field.data = field.data.strip()
+        field.data = (field.data or "").strip()
         try:
             field.data and parse_many(field.data)
         except ValueError:
@@ -165,3 +165,35 @@ class PageForm(PostForm):
             self.slug.errors.append(pages.RESERVED.format(slug=slug))
             return False
         return True
+
+
+class AddMenuItemForm(BlogForm):
+    target = SelectField("Link to")  # choices: blog/site/menu_views.py
+    label = StringField(
+        "Label", validators=[Length(max=100)], description="Leave empty to use the page’s title."
+    )
+    url = StringField(
+        "Address",
+        validators=[Length(max=500)],
+        description="Only for “Another address”: https://… or a path such as /2024/.",
+    )
+    add = SubmitField("Add to the menu")
+
+    def validate_url(self, field) -> None:
+        field.data = (field.data or "").strip()
+        if self.target.data != "url":
+            return
+        if not field.data:
+            raise ValidationError("Please give the address to link to.")
+        if not menu.is_web_address(field.data):
+            raise ValidationError("Use an address starting with https:// or http://, or with /.")
+
+    def validate_label(self, field) -> None:
+        field.data = (field.data or "").strip()
+        if self.target.data == "url" and not field.data:
+            raise ValidationError("Please give the link a label.")
+
+
+class RenameMenuItemForm(BlogForm):
+    label = StringField("Label", validators=[DataRequired(), Length(max=100)])
+    rename = SubmitField("Rename")

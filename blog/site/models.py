@@ -1,5 +1,6 @@
 """What the administrator shapes in the browser: the settings, pages and the menu."""
 
+import enum
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -28,3 +29,36 @@ class StoredSettings(db.Model):
     def reader_topics(self, deleted: bool = False) -> set[str]:
         """The title, language, time zone and comment rules are on every page and feed."""
         return {SITE, COMMENTS}
+
+
+class MenuKind(enum.StrEnum):
+    HOME = "home"
+    PAGE = "page"
+    TAG = "tag"
+    YEAR = "year"  # one year's archive
+    FEED = "feed"
+    COMMENTS_FEED = "comments-feed"
+    URL = "url"  # any address
+
+
+class MenuItem(db.Model):
+    """One link of the menu in the header, in its place."""
+
+    __tablename__ = "menu_items"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "kind IN ('home', 'page', 'tag', 'year', 'feed', 'comments-feed', 'url')", name="kind"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    position: Mapped[int] = mapped_column(index=True)
+    label: Mapped[str] = mapped_column(sa.String(100))
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    # The page's or tag's id, or the year; a page or tag deleted since drops out of the menu.
+    target_id: Mapped[int | None]
+    url: Mapped[str] = mapped_column(sa.String(500), default="")
+
+    def reader_topics(self, deleted: bool = False) -> set[str]:
+        """The menu is in every page's header."""
+        return {SITE}

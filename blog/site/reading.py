@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, redirect, request
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
+from werkzeug.exceptions import MethodNotAllowed
 
 from blog import pagecache, text
 from blog.extensions import db
@@ -20,6 +21,7 @@ bp = Blueprint("pages", __name__)
 @bp.route("/<path:path>/", strict_slashes=False)
 def page(path: str):
     """A page at its parents' path and its own slug; drafts only for the author."""
+    refuse_other_methods()
     slugs = path.split("/")
     if len(slugs) > MAX_DEPTH or not all(map(text.is_valid_slug, slugs)):
         abort(404)
@@ -34,3 +36,11 @@ def page(path: str):
     if path != path_of(page.id, page.slug, page.parent_id) or not request.path.endswith("/"):
         return redirect(page_url(page), 301)  # moved under another parent, or no slash
     return render_post_page(page, blank_comment_form())
+
+
+def refuse_other_methods() -> None:
+    """A GET of one of the blog's POST-only addresses (/logout) is a 405, as without pages."""
+    allowed = set(request.url_rule.map.bind_to_environ(request.environ).allowed_methods())
+    others = allowed - {"GET", "HEAD", "OPTIONS"}
+    if others:
+        raise MethodNotAllowed(valid_methods=sorted(others))

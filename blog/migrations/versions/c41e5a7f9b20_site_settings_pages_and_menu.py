@@ -40,9 +40,26 @@ def upgrade():
         sa.Column('updated_at', sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_site_settings')),
     )
+    op.create_table(
+        'menu_items',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('position', sa.Integer(), nullable=False),
+        sa.Column('label', sa.String(length=100), nullable=False),
+        sa.Column('kind', sa.String(length=16), nullable=False),
+        sa.Column('target_id', sa.Integer(), nullable=True),
+        sa.Column('url', sa.String(length=500), nullable=False),
+        sa.CheckConstraint(
+            "kind IN ('home', 'page', 'tag', 'year', 'feed', 'comments-feed', 'url')",
+            name=op.f('ck_menu_items_kind'),
+        ),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_menu_items')),
+    )
+    op.create_index(op.f('ix_menu_items_position'), 'menu_items', ['position'], unique=False)
 
 
 def downgrade():
+    op.drop_index(op.f('ix_menu_items_position'), table_name='menu_items')
+    op.drop_table('menu_items')
     op.drop_table('site_settings')
     op.drop_index(op.f('ix_posts_parent_id'), table_name='posts')
     if op.get_context().dialect.name != 'sqlite':  # SQLite drops it with its column
