@@ -186,9 +186,12 @@ def test_the_post_editor_hands_a_page_to_the_page_editor(app, client, auth, make
     assert "About" not in client.get("/admin/").get_data(as_text=True).split("<main")[1]
 
 
-def test_a_dated_permalink_does_not_show_a_page(client, make_page):
+def test_a_dated_permalink_of_a_page_moves_to_the_page(client, make_page):
     make_page("About")
-    assert client.get(f"/{utcnow():%Y/%m}/about/").status_code == 404
+    response = client.get(f"/{utcnow():%Y/%m}/about/")
+    assert response.status_code == 301 and response.headers["Location"] == "/about/"
+    make_page("Secret", status=PostStatus.DRAFT)
+    assert client.get(f"/{utcnow():%Y/%m}/secret/").status_code == 404
 
 
 def test_unknown_paths_are_still_404s(client):

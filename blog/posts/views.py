@@ -102,8 +102,10 @@ def post(year: int, month: int, slug: str):
     """One post and its discussion; drafts and scheduled posts only for the author."""
     pagecache.depends_on(post_topic(slug))  # before the post is found: see depends_on
     post = queries.post_by_slug(slug) if text.is_valid_slug(slug) else None
-    if post is None or post.is_page or not (post.is_published or current_user.is_authenticated):
+    if post is None or not (post.is_published or current_user.is_authenticated):
         abort(404)
+    if post.is_page:  # a page once published as a post (as import-wxr used to): its new home
+        return redirect(post_url(post), 301)
     date = post.display_date
     if (year, month) != (date.year, date.month):
         return redirect(post_url(post), 301)

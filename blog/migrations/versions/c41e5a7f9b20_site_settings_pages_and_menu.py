@@ -32,6 +32,7 @@ def upgrade():
     op.add_column('posts', sa.Column('parent_id', sa.Integer(), nullable=True))
     op.add_column('posts', sa.Column('menu_order', sa.Integer(), server_default='0', nullable=False))
     op.create_index(op.f('ix_posts_parent_id'), 'posts', ['parent_id'], unique=False)
+    pages_imported_as_tagged_posts_become_pages()
     op.create_table(
         'site_settings',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -55,6 +56,29 @@ def upgrade():
         sa.PrimaryKeyConstraint('id', name=op.f('pk_menu_items')),
     )
     op.create_index(op.f('ix_menu_items_position'), 'menu_items', ['position'], unique=False)
+
+
+# Before pages existed, import-wxr made each WordPress page a post tagged 'page'.
+# Only imported posts (with a wp_id) are taken: a post written here keeps its tag.
+IMPORTED_PAGES = (
+    "SELECT post_tags.post_id FROM post_tags JOIN tags ON tags.id = post_tags.tag_id "
+    "JOIN posts ON posts.id = post_tags.post_id "
+    "WHERE tags.slug = 'page' AND posts.wp_id IS NOT NULL"
+)
+
+
+def pages_imported_as_tagged_posts_become_pages():
+    """Their old links keep answering: /?page_id= finds them by wp_id, and their
+    dated address (/2019/06/about/) answers with a 301 to the page (blog/posts/views.py)."""
+    op.execute(f"UPDATE posts SET kind = 'page' WHERE id IN ({IMPORTED_PAGES})")
+    op.execute(
+        "DELETE FROM post_tags WHERE tag_id IN (SELECT id FROM tags WHERE slug = 'page') "
+        "AND post_id IN (SELECT id FROM posts WHERE kind = 'page')"
+    )
+    op.execute(
+        "DELETE FROM tags WHERE slug = 'page' "
+        "AND NOT EXISTS (SELECT 1 FROM post_tags WHERE post_tags.tag_id = tags.id)"
+    )
 
 
 def downgrade():
