@@ -20,7 +20,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from blog import create_app
 from blog.extensions import db
-from blog.models import Comment, CommentStatus, Post, PostStatus, Tag, User, utcnow
+from blog.models import Comment, CommentStatus, Post, PostKind, PostStatus, Tag, User, utcnow
 from tests.conftest import TEST_PASSWORD, app_config
 
 pytestmark = pytest.mark.browser
@@ -121,6 +121,8 @@ class Site:
     archive: str
     reply_to: int  # a comment to reply to (?replytocom=)
     reply_to_name: str
+    page: str  # a page taking comments, with a child page
+    page_id: int
 
 
 def absolute(site: Site, path: str) -> str:
@@ -149,8 +151,18 @@ def site(live_server) -> Site:
             author_id=author.id,
         )  # fmt: skip
         crowded.tags = [tag]
-        db.session.add_all([post, crowded])
+        about = Post(
+            kind=PostKind.PAGE, title="About this blog", slug=f"about-{word}",
+            body=BODY.format(word=word), status=PostStatus.PUBLISHED, published_at=now,
+            author_id=author.id, allow_comments=True,
+        )  # fmt: skip
+        db.session.add_all([post, crowded, about])
         db.session.flush()
+        db.session.add(
+            Post(kind=PostKind.PAGE, title="The team", slug=f"team-{word}", body="Us.",
+                 status=PostStatus.PUBLISHED, published_at=now, author_id=author.id,
+                 parent_id=about.id)
+        )  # fmt: skip
 
         comments: dict[str, Comment] = {}
         moment = now - timedelta(minutes=90)
@@ -209,6 +221,8 @@ def site(live_server) -> Site:
             archive=f"/{published:%Y/%m}/",
             reply_to=reply_to.id,
             reply_to_name=reply_to.author_name,
+            page=f"/{about.slug}/",
+            page_id=about.id,
         )
         db.engine.dispose()
     return result
@@ -245,13 +259,18 @@ def page_types(site: Site) -> dict[str, tuple[str, bool]]:
         "dashboard": ("/admin/", True),
         "editor": ("/admin/posts/new", True),
         "moderation": ("/admin/comments", True),
+        "page": (site.page, False),
+        "settings": ("/admin/settings", True),
+        "pages": ("/admin/pages", True),
+        "page-editor": (f"/admin/pages/{site.page_id}/edit", True),
+        "menu": ("/admin/menu", True),
     }
 
 
 PAGE_TYPES = [
     "home", "post-with-comments", "post-reply-form-open", "tag", "archive", "search-results",
     "search-no-results", "search-empty", "login", "not-found", "dashboard", "editor",
-    "moderation",
+    "moderation", "page", "settings", "pages", "page-editor", "menu",
 ]  # fmt: skip
 
 
