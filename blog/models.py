@@ -127,6 +127,8 @@ class User(UserMixin, db.Model):
     # Part of the login cookie: bumping it (logout, new password) ends every session.
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Never shown to readers: for the author's own profile (and, later, mail).
+    email: Mapped[str] = mapped_column(sa.String(254), default="", server_default="")
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method=password_hash_method())

@@ -122,6 +122,9 @@ def test_every_page_type_is_valid_html(app, client, auth, make_post, tmp_path):
     for target in ("home", f"page:{page_id}", "feed"):
         post_form(client, "/admin/menu", {"target": target, "label": "", "url": ""})
     save(tmp_path, "menu", client.get("/admin/menu"))
+    save(tmp_path, "profile", client.get("/admin/profile"))
+    bad_profile = {"display_name": "", "new_password": "short", "confirm_password": "other"}
+    save(tmp_path, "profile-errors", post_form(client, "/admin/profile", bad_profile))
     bad_link = {"target": "url", "label": "Evil", "url": "javascript:alert(1)"}
     save(tmp_path, "menu-errors", post_form(client, "/admin/menu", bad_link))
     save(
@@ -154,4 +157,4 @@ def test_every_page_type_is_valid_html(app, client, auth, make_post, tmp_path):
         capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
-    assert len(list(tmp_path.glob("*.html"))) == 32
+    assert len(list(tmp_path.glob("*.html"))) == 34

@@ -264,13 +264,14 @@ def page_types(site: Site) -> dict[str, tuple[str, bool]]:
         "pages": ("/admin/pages", True),
         "page-editor": (f"/admin/pages/{site.page_id}/edit", True),
         "menu": ("/admin/menu", True),
+        "profile": ("/admin/profile", True),
     }
 
 
 PAGE_TYPES = [
     "home", "post-with-comments", "post-reply-form-open", "tag", "archive", "search-results",
     "search-no-results", "search-empty", "login", "not-found", "dashboard", "editor",
-    "moderation", "page", "settings", "pages", "page-editor", "menu",
+    "moderation", "page", "settings", "pages", "page-editor", "menu", "profile",
 ]  # fmt: skip
 
 

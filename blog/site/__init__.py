@@ -14,7 +14,7 @@ def require_login() -> None:
 
 def init_app(app: Flask) -> None:
     # Imported here, not at the top: the reader's views (blog.posts) use blog.site.pages.
-    from blog.site import menu, menu_views, page_views, reading, settings, views  # noqa: F401
+    from blog.site import menu, menu_views, page_views, profile_views, reading, settings, views  # noqa: F401
 
     settings.init_app(app)
     app.add_template_global(menu.site_menu)

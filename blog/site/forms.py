@@ -5,13 +5,32 @@ from functools import cache
 from zoneinfo import available_timezones
 
 from limits import parse_many
-from wtforms import BooleanField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import TextInput
 
 from blog import text
 from blog.admin.forms import PostForm
+from blog.cli import MIN_PASSWORD_LENGTH
 from blog.comments.threads import DEEPEST_NESTING
 from blog.forms import BlogForm
 from blog.site import menu, pages
@@ -197,3 +216,34 @@ class AddMenuItemForm(BlogForm):
 class RenameMenuItemForm(BlogForm):
     label = StringField("Label", validators=[DataRequired(), Length(max=100)])
     rename = SubmitField("Rename")
+
+
+class ProfileForm(BlogForm):
+    display_name = StringField(
+        "Display name",
+        validators=[DataRequired(), Length(max=100)],
+        description="Shown with your posts and replies.",
+    )
+    email = EmailField("Email", validators=[Optional(), Email(), Length(max=254)])
+    new_password = PasswordField(
+        "New password",
+        validators=[
+            Optional(),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=1000,
+                message=f"Please use at least {MIN_PASSWORD_LENGTH} characters.",
+            ),
+        ],
+        description=f"Leave empty to keep yours. At least {MIN_PASSWORD_LENGTH} characters; "
+        "every other session of yours then ends.",
+    )
+    confirm_password = PasswordField(
+        "New password again",
+        validators=[EqualTo("new_password", "The two new passwords differ.")],
+    )
+    current_password = PasswordField(
+        "Current password",
+        validators=[DataRequired("Type your current password to save these changes.")],
+    )
+    save = SubmitField("Save profile")

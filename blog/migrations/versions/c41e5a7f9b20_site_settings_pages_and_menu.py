@@ -1,4 +1,4 @@
-"""site settings, pages and the menu
+"""site settings, pages, the menu and authors' email
 
 Revision ID: c41e5a7f9b20
 Revises: 5c1e9b7d2a40
@@ -33,6 +33,7 @@ def upgrade():
     op.add_column('posts', sa.Column('menu_order', sa.Integer(), server_default='0', nullable=False))
     op.create_index(op.f('ix_posts_parent_id'), 'posts', ['parent_id'], unique=False)
     pages_imported_as_tagged_posts_become_pages()
+    op.add_column('users', sa.Column('email', sa.String(length=254), server_default='', nullable=False))
     op.create_table(
         'site_settings',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -82,6 +83,7 @@ def pages_imported_as_tagged_posts_become_pages():
 
 
 def downgrade():
+    op.drop_column('users', 'email')
     op.drop_index(op.f('ix_menu_items_position'), table_name='menu_items')
     op.drop_table('menu_items')
     op.drop_table('site_settings')
