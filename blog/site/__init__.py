@@ -14,7 +14,15 @@ def require_login() -> None:
 
 def init_app(app: Flask) -> None:
     # Imported here, not at the top: the reader's views (blog.posts) use blog.site.pages.
-    from blog.site import menu, menu_views, page_views, profile_views, reading, settings, views  # noqa: F401
+    from blog.site import (  # noqa: F401  (the views register on bp)
+        menu,
+        menu_views,
+        page_views,
+        profile_views,
+        reading,
+        settings,
+        settings_views,
+    )
 
     settings.init_app(app)
     app.add_template_global(menu.site_menu)

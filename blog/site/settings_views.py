@@ -1,4 +1,4 @@
-"""The administrator's screens for the site: /admin/settings."""
+"""The administrator's screen for the settings: /admin/settings."""
 
 from flask import flash, redirect, render_template, url_for
 
