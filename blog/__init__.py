@@ -38,12 +38,16 @@ def configure(app: Flask, test_config: dict | None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = config.database_url_from_env(app.instance_path)
     app.config["RATELIMIT_STORAGE_URI"] = config.ratelimit_storage_uri(app.instance_path)
     if test_config is None:
-        app.config.from_pyfile("config.py", silent=True)
+        from_file = config.instance_file_settings(app)
+        app.config.update(from_file)
         app.config.from_prefixed_env("BLOG")
         if os.environ.get("DATABASE_URL"):  # the environment wins, as for BLOG_* settings
             app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+        # Settings edited at /admin/settings give way to these, shown there as fixed.
+        app.extensions["setting_sources"] = config.setting_sources(from_file, os.environ)
     else:
         app.config.from_mapping(test_config)
+        app.extensions["setting_sources"] = {}
     app.config["SQLALCHEMY_DATABASE_URI"] = config.normalize_database_url(
         app.config["SQLALCHEMY_DATABASE_URI"]
     )
@@ -74,11 +78,13 @@ def register_blueprints(app: Flask) -> None:
     from blog.comments.views import bp as comments_bp
     from blog.feeds import bp as feeds_bp
     from blog.posts.views import bp as posts_bp
+    from blog.site import init_app as register_site
 
     pagecache.init_app(app)  # first: it stores pages with the headers the others add
     security.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin_bp)
+    register_site(app)  # settings, pages and the menu, edited at /admin
     app.register_blueprint(posts_bp)
     app.register_blueprint(comments_bp)
     mail.init_app(app)

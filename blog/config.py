@@ -107,6 +107,25 @@ DEFAULTS = {
 }
 
 
+def instance_file_settings(app) -> dict:
+    """The settings in ``instance/config.py`` (none if there is no such file)."""
+    from flask import Config
+
+    from_file = Config(app.instance_path)
+    from_file.from_pyfile("config.py", silent=True)
+    return dict(from_file)
+
+
+def setting_sources(from_file: dict, environ: dict) -> dict[str, str]:
+    """Where each key set outside the defaults came from; the environment wins."""
+    sources = dict.fromkeys(from_file, "instance/config.py")
+    for name in environ:
+        if name.startswith("BLOG_"):
+            # from_prefixed_env: BLOG_A__B sets a key inside A; A is then fixed.
+            sources[name.removeprefix("BLOG_").split("__")[0]] = f"the environment variable {name}"
+    return sources
+
+
 def database_url_from_env(instance_path: str) -> str:
     """The SQLAlchemy URL: ``DATABASE_URL`` if set, else SQLite in the instance folder."""
     url = os.environ.get("DATABASE_URL")

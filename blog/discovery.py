@@ -6,7 +6,7 @@ from sqlalchemy.orm import load_only
 
 from blog import pagecache
 from blog.extensions import db
-from blog.models import POSTS, Post, Tag, published_posts
+from blog.models import POSTS, Post, Tag, published_pages, published_posts
 from blog.posts import queries
 
 bp = Blueprint("discovery", __name__)
@@ -15,7 +15,7 @@ bp = Blueprint("discovery", __name__)
 @bp.route("/sitemap.xml")
 @pagecache.shows(POSTS)
 def sitemap():
-    """Home, every published post, every tag with a published post, every month."""
+    """Home, every published post and page, every tag with a published post, every month."""
     posts = db.session.scalars(
         published_posts().options(
             load_only(Post.slug, Post.published_at, Post.created_at, Post.updated_at)
@@ -24,8 +24,14 @@ def sitemap():
     tags = db.session.scalars(
         sa.select(Tag).where(Tag.id.in_(queries.published_tag_ids())).order_by(Tag.slug)
     ).all()
+    pages = db.session.scalars(
+        published_pages().options(load_only(Post.slug, Post.kind, Post.parent_id, Post.updated_at))
+    ).all()
     body = render_template(
-        "discovery/sitemap.xml", posts=posts, tags=tags, months=queries.archive_months()
+        "discovery/sitemap.xml",
+        posts=[*posts, *pages],
+        tags=tags,
+        months=queries.archive_months(),
     )
     return body, {"Content-Type": "application/xml; charset=utf-8"}
 

@@ -91,6 +91,11 @@ class PostStatus(enum.StrEnum):
     PUBLISHED = "published"
 
 
+class PostKind(enum.StrEnum):
+    POST = "post"  # dated, in the lists and feeds
+    PAGE = "page"  # at its own path (/about/team/), in the sitemap, search and the menu
+
+
 class CommentStatus(enum.StrEnum):
     PENDING = "pending"
     APPROVED = "approved"
@@ -123,6 +128,8 @@ class User(UserMixin, db.Model):
     # Part of the login cookie: bumping it (logout, new password) ends every session.
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Never shown to readers: for the author's own profile (and, later, mail).
+    email: Mapped[str] = mapped_column(sa.String(254), default="", server_default="")
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method=password_hash_method())
@@ -193,6 +200,7 @@ class Post(db.Model):
     __table_args__ = (
         sa.Index("ix_posts_status_published_at", "status", "published_at"),
         sa.CheckConstraint("status IN ('draft', 'published')", name="status"),
+        sa.CheckConstraint("kind IN ('post', 'page')", name="kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -215,6 +223,14 @@ class Post(db.Model):
     author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     # The WordPress post id of an imported post: re-imports skip it, /?p=ID finds it.
     wp_id: Mapped[int | None] = mapped_column(sa.BigInteger, unique=True, index=True)
+    # A page lives at its parents' path and its own slug, in its place among its siblings.
+    kind: Mapped[str] = mapped_column(
+        sa.String(8), default=PostKind.POST, server_default=PostKind.POST.value
+    )
+    # No foreign key: SQLite could only add one by rebuilding posts (and its search
+    # triggers). Deleting a page clears its children's parent_id (below).
+    parent_id: Mapped[int | None] = mapped_column(index=True)
+    menu_order: Mapped[int] = mapped_column(default=0, server_default="0")
 
     author: Mapped[User] = relationship(lazy="raise")
     tags: Mapped[list[Tag]] = relationship(
@@ -259,6 +275,10 @@ class Post(db.Model):
         """
         return self.id is not None and bool(user.is_authenticated)
 
+    @property
+    def is_page(self) -> bool:
+        return self.kind == PostKind.PAGE
+
     def reader_topics(self, deleted: bool = False) -> set[str]:
         """A post that is or was published: its own page, the lists that show it.
 
@@ -269,10 +289,22 @@ class Post(db.Model):
             return set()
         attributes = sa.inspect(self).attrs
         slugs = {self.slug, *attributes.slug.history.deleted}
+        if self.is_page:
+            return self._page_topics(slugs, deleted)
         dates = {self.published_at, *attributes.published_at.history.deleted} - {None}
         archives = {archive_topic(date.year, month) for date in dates
                     for month in (None, date.month)}  # fmt: skip
         return {POSTS, *map(post_topic, slugs), *archives, *self._tag_topics()}
+
+    def _page_topics(self, slugs: set[str], deleted: bool) -> set[str]:
+        """Its own page, search and the sitemap; every page when the menu or paths may change.
+
+        A page's title is in the menu, and its slug in its children's paths.
+        """
+        attributes = sa.inspect(self).attrs
+        moved = deleted or any(attributes[name].history.has_changes() for name in
+                               ("title", "slug", "status", "parent_id", "menu_order"))  # fmt: skip
+        return {POSTS, *map(post_topic, slugs), *({SITE} if moved else ())}
 
     def _tag_topics(self) -> set[str]:
         if "tags" in sa.inspect(self).unloaded:
@@ -284,12 +316,26 @@ class Post(db.Model):
         return f"<Post {self.slug}>"
 
 
+def readable() -> sa.ColumnElement[bool]:
+    """Posts and pages readers may see: published, and their date has come."""
+    return sa.and_(Post.status == PostStatus.PUBLISHED, Post.published_at <= utcnow())
+
+
 def published_posts() -> sa.Select:
-    """Posts readers may see, newest first."""
+    """Posts readers may see, newest first (pages are not in the lists)."""
     return (
         sa.select(Post)
-        .where(Post.status == PostStatus.PUBLISHED, Post.published_at <= utcnow())
+        .where(readable(), Post.kind == PostKind.POST)
         .order_by(Post.published_at.desc(), Post.id.desc())
+    )
+
+
+def published_pages() -> sa.Select:
+    """Pages readers may see, in their order among their siblings."""
+    return (
+        sa.select(Post)
+        .where(readable(), Post.kind == PostKind.PAGE)
+        .order_by(Post.menu_order, Post.title, Post.id)
     )
 
 
@@ -301,6 +347,16 @@ def _render_post_on_write(mapper, connection, post: Post) -> None:
         state.attrs[name].history.has_changes() for name in ("body", "excerpt")
     ):
         post.render(connection)
+
+
+@sa.event.listens_for(Post, "after_delete")
+def _orphans_move_up(mapper, connection, post: Post) -> None:
+    """A deleted page's children become top-level pages."""
+    if post.is_page:
+        table = Post.__table__
+        connection.execute(
+            table.update().where(table.c.parent_id == post.id).values(parent_id=None)
+        )
 
 
 class Comment(db.Model):

@@ -16,7 +16,7 @@ from flask_migrate import upgrade
 
 from blog import create_app
 from blog.extensions import db
-from blog.models import Post, PostStatus, Tag, User, utcnow
+from blog.models import Post, PostKind, PostStatus, Tag, User, utcnow
 from tests import live_server as live
 from tests.databases import scratch_database
 from tests.mail_server import MailServer
@@ -178,6 +178,31 @@ def make_post(app, author):
             db.session.add(post)
             db.session.commit()
             return post.id
+
+    return make
+
+
+@pytest.fixture
+def make_page(app, author):
+    """Insert a page through the models (comments off, as the editor starts); returns its id."""
+
+    def make(title="About", slug=None, parent=None, status=PostStatus.PUBLISHED, **fields) -> int:
+        with app.app_context():
+            page = Post(
+                kind=PostKind.PAGE,
+                title=title,
+                slug=slug or title.lower().replace(" ", "-"),
+                body=fields.pop("body", f"The {title} page."),
+                status=status,
+                published_at=utcnow() if status == PostStatus.PUBLISHED else None,
+                parent_id=parent,
+                author_id=author,
+                allow_comments=fields.pop("allow_comments", False),
+                **fields,
+            )
+            db.session.add(page)
+            db.session.commit()
+            return page.id
 
     return make
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from blog.extensions import db
-from blog.models import Comment, CommentStatus, User
+from blog.models import Comment, CommentStatus, Post, PostKind, User, utcnow
 from tests.conftest import csrf_token, permalink, post_form
 from tests.images import photo
 
@@ -70,6 +70,22 @@ def add_pictures(client, folder: Path) -> None:
     save(folder, "media-library", client.get("/admin/media"))
 
 
+def add_pages(app, post_id: int) -> int:
+    """An About page and, under it, a guestbook taking comments; returns About's id."""
+    with app.app_context():
+        author_id = db.session.scalar(db.select(User.id))
+        about = Post(kind=PostKind.PAGE, title="About", slug="about", body="Who *we* are.",
+                     status="published", published_at=utcnow(), author_id=author_id)  # fmt: skip
+        db.session.add(about)
+        db.session.flush()
+        guestbook = Post(kind=PostKind.PAGE, title="Guestbook", slug="guestbook", body="Sign.",
+                         status="published", published_at=utcnow(), author_id=author_id,
+                         parent_id=about.id, allow_comments=True)  # fmt: skip
+        db.session.add(guestbook)
+        db.session.commit()
+        return about.id
+
+
 def test_every_page_type_is_valid_html(app, client, auth, make_post, tmp_path):
     if shutil.which("java") is None:
         pytest.fail("The HTML checker needs Java: apt-get install default-jre-headless")
@@ -103,6 +119,9 @@ def test_every_page_type_is_valid_html(app, client, auth, make_post, tmp_path):
     save(tmp_path, "comment-errors", errors)
     save(tmp_path, "not-found", client.get("/no/such/page"))
     save(tmp_path, "login", client.get("/login"))
+    page_id = add_pages(app, post_id)
+    save(tmp_path, "page", client.get("/about/"))
+    save(tmp_path, "child-page-with-comments", client.get("/about/guestbook/"))
     save(tmp_path, "login-failed", auth.login(password="wrong password"))
     auth.login()
     save(tmp_path, "post", client.get(post_url))
@@ -117,6 +136,24 @@ def test_every_page_type_is_valid_html(app, client, auth, make_post, tmp_path):
     save(tmp_path, "revisions", client.get(f"/admin/posts/{draft_id}/revisions"))
     save(tmp_path, "moderation-spam", client.get("/admin/comments?status=spam"))
     save(tmp_path, "post-errors", post_form(client, "/admin/posts/new", {"slug": "Bad Slug"}))
+    save(tmp_path, "settings", client.get("/admin/settings"))
+    bad_settings = {"site_title": "", "posts_per_page": "many", "time_zone": "Nowhere"}
+    save(tmp_path, "settings-errors", post_form(client, "/admin/settings", bad_settings))
+    save(tmp_path, "pages", client.get("/admin/pages"))
+    save(tmp_path, "new-page", client.get("/admin/pages/new"))
+    save(tmp_path, "edit-page", client.get(f"/admin/pages/{page_id}/edit"))
+    save(tmp_path, "delete-page", client.get(f"/admin/pages/{page_id}/delete"))
+    page_preview = {"title": "About", "body": body, "preview": "Preview", "status": "draft",
+                    "parent_id": "0", "menu_order": "0"}  # fmt: skip
+    save(tmp_path, "page-preview", post_form(client, "/admin/pages/new", page_preview))
+    for target in ("home", f"page:{page_id}", "feed"):
+        post_form(client, "/admin/menu", {"target": target, "label": "", "url": ""})
+    save(tmp_path, "menu", client.get("/admin/menu"))
+    save(tmp_path, "profile", client.get("/admin/profile"))
+    bad_profile = {"display_name": "", "new_password": "short", "confirm_password": "other"}
+    save(tmp_path, "profile-errors", post_form(client, "/admin/profile", bad_profile))
+    bad_link = {"target": "url", "label": "Evil", "url": "javascript:alert(1)"}
+    save(tmp_path, "menu-errors", post_form(client, "/admin/menu", bad_link))
     save(
         tmp_path,
         "preview",
@@ -137,6 +174,13 @@ def test_every_page_type_is_valid_html(app, client, auth, make_post, tmp_path):
         "editor-upload-refused": 'class="field-error"',
         "post-with-pictures": 'loading="lazy"',
         "media-library": 'class="media-item"',
+        "page": "Who <em>we</em> are.",
+        "child-page-with-comments": "Leave a Reply",
+        "settings-errors": 'class="field-error"',
+        "pages": "Guestbook",
+        "page-preview": "Preview — not saved yet",
+        "menu": "Move down",
+        "menu-errors": 'class="field-error"',
     }.items():
         assert marker in (tmp_path / f"{name}.html").read_text(), name
 
@@ -145,4 +189,4 @@ def test_every_page_type_is_valid_html(app, client, auth, make_post, tmp_path):
         capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
-    assert len(list(tmp_path.glob("*.html"))) == 27
+    assert len(list(tmp_path.glob("*.html"))) == 40

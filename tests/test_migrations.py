@@ -49,3 +49,40 @@ def test_an_existing_blog_upgrades_and_keeps_its_posts(tmp_path):
             ).one()
             db.engine.dispose()
     assert tuple(row) == ("Old", "Hello old world", 1)
+
+
+def test_wordpress_pages_imported_as_tagged_posts_become_pages(tmp_path):
+    """Imported before pages existed: posts tagged 'page'. Their old links still answer."""
+    with scratch_database(tmp_path, "pages") as url:
+        app = create_app(app_config(url))
+        with app.app_context():
+            upgrade(revision="5c1e9b7d2a40")  # the schema before pages
+            for statement in (
+                "INSERT INTO users (username, display_name, created_at) "
+                "VALUES ('old', 'Old Timer', CURRENT_TIMESTAMP)",
+                "INSERT INTO posts (title, slug, body, body_html, body_text, reading_minutes,"
+                " excerpt, excerpt_html, has_more, status, published_at, created_at, updated_at,"
+                " allow_comments, author_id, wp_id) VALUES"
+                " ('About', 'about', 'Who', '<p>Who</p>', 'Who', 1, '', '', false, 'published',"
+                " '2019-06-01 10:00:00', '2019-06-01 10:00:00', '2019-06-01 10:00:00', true, 1,"
+                " 110),"
+                " ('Notes', 'notes', 'Mine', '<p>Mine</p>', 'Mine', 1, '', '', false, 'published',"
+                " '2019-07-01 10:00:00', '2019-07-01 10:00:00', '2019-07-01 10:00:00', true, 1,"
+                " NULL)",
+                "INSERT INTO tags (name, slug) VALUES ('page', 'page')",
+                "INSERT INTO post_tags (post_id, tag_id) VALUES (1, 1), (2, 1)",
+                "INSERT INTO legacy_links (path, post_id) VALUES ('/archives/110', 1)",
+            ):
+                db.session.execute(sa.text(statement))
+            db.session.commit()
+            upgrade()
+            kinds = dict(db.session.execute(sa.text("SELECT slug, kind FROM posts")).all())
+            tagged = db.session.scalars(sa.text("SELECT post_id FROM post_tags")).all()
+            db.engine.dispose()
+        assert kinds == {"about": "page", "notes": "post"}  # a post written here keeps its tag
+        assert tagged == [2]
+        client = create_app(app_config(url)).test_client()
+        for old in ("/?page_id=110", "/?p=110", "/2019/06/about/", "/archives/110"):
+            response = client.get(old)
+            assert (response.status_code, response.headers.get("Location")) == (301, "/about/"), old
+        assert "Who" in client.get("/about/").get_data(as_text=True)

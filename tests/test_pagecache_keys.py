@@ -198,7 +198,7 @@ def test_cache_stats_reports_the_store_and_its_bounds(disk_app, make_post):
     disk_app.test_client().get("/")
     result = disk_app.test_cli_runner().invoke(args=["cache-stats"])
     stats = json.loads(result.output)
-    assert stats["entries"] == 2  # the home page and its sidebar
+    assert stats["entries"] == 3  # the home page, its sidebar and the menu
     assert stats["max_bytes"] == 256 * 1024 * 1024 and 0 < stats["bytes"] < stats["max_bytes"]
 
 

@@ -20,7 +20,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from blog import create_app
 from blog.extensions import db
-from blog.models import Comment, CommentStatus, Post, PostStatus, Tag, User, utcnow
+from blog.models import Comment, CommentStatus, Post, PostKind, PostStatus, Tag, User, utcnow
 from blog.revisions import PostRevision
 from tests.conftest import TEST_PASSWORD, app_config
 
@@ -124,6 +124,8 @@ class Site:
     reply_to_name: str
     post_id: int  # the post with a discussion: its editor, revisions and deletion page
     pending_id: int  # the held comment: its edit and reply pages
+    page: str  # a page taking comments, with a child page
+    page_id: int
 
 
 def absolute(site: Site, path: str) -> str:
@@ -152,8 +154,18 @@ def site(live_server) -> Site:
             author_id=author.id,
         )  # fmt: skip
         crowded.tags = [tag]
-        db.session.add_all([post, crowded])
+        about = Post(
+            kind=PostKind.PAGE, title="About this blog", slug=f"about-{word}",
+            body=BODY.format(word=word), status=PostStatus.PUBLISHED, published_at=now,
+            author_id=author.id, allow_comments=True,
+        )  # fmt: skip
+        db.session.add_all([post, crowded, about])
         db.session.flush()
+        db.session.add(
+            Post(kind=PostKind.PAGE, title="The team", slug=f"team-{word}", body="Us.",
+                 status=PostStatus.PUBLISHED, published_at=now, author_id=author.id,
+                 parent_id=about.id)
+        )  # fmt: skip
 
         comments: dict[str, Comment] = {}
         moment = now - timedelta(minutes=90)
@@ -222,6 +234,8 @@ def site(live_server) -> Site:
             reply_to_name=reply_to.author_name,
             post_id=post.id,
             pending_id=pending.id,
+            page=f"/{about.slug}/",
+            page_id=about.id,
         )
         db.engine.dispose()
     return result
@@ -264,16 +278,23 @@ def page_types(site: Site) -> dict[str, tuple[str, bool]]:
         "delete-post": (f"/admin/posts/{site.post_id}/delete", True),
         "edit-comment": (f"/admin/comments/{site.pending_id}/edit", True),
         "reply-comment": (f"/admin/comments/{site.pending_id}/reply", True),
+        "page": (site.page, False),
+        "settings": ("/admin/settings", True),
+        "pages": ("/admin/pages", True),
+        "page-editor": (f"/admin/pages/{site.page_id}/edit", True),
+        "menu": ("/admin/menu", True),
+        "profile": ("/admin/profile", True),
     }
 
 
 ADMIN_PAGE_TYPES = [
     "dashboard", "editor", "moderation", "moderation-spam", "edit-post", "revisions",
-    "delete-post", "edit-comment", "reply-comment",
+    "delete-post", "edit-comment", "reply-comment", "settings", "pages", "page-editor", "menu",
+    "profile",
 ]  # fmt: skip
 PAGE_TYPES = [
     "home", "post-with-comments", "post-reply-form-open", "tag", "archive", "search-results",
-    "search-no-results", "search-empty", "login", "not-found", *ADMIN_PAGE_TYPES,
+    "search-no-results", "search-empty", "login", "not-found", "page", *ADMIN_PAGE_TYPES,
 ]  # fmt: skip
 
 

@@ -10,7 +10,7 @@ from flask_migrate import upgrade
 
 from blog import create_app
 from blog.extensions import db
-from blog.models import Comment, CommentStatus, PostStatus, utcnow
+from blog.models import Comment, CommentStatus, PostKind, PostStatus, utcnow
 from blog.wxr.exporter import export_ids
 from tests.conftest import app_config
 from tests.databases import scratch_database
@@ -51,7 +51,7 @@ def test_the_round_trip_writes_the_same_file(app, runner, empty_blog, tmp_path):
     invoke(runner, "export-wxr", str(first))
     result = invoke(empty_blog.test_cli_runner(), "import-wxr", str(first))
     assert "Posts: 10 (4 draft, 5 published, 1 scheduled)" in result.output
-    assert "Pages (posts tagged 'page'): 1 (1 published)" in result.output
+    assert "Pages: 1 (1 published)" in result.output
     assert "Comments: 7 (4 approved, 1 pending, 1 spam, 1 trash)" in result.output
     assert "Skipped" not in result.output
     invoke(empty_blog.test_cli_runner(), "export-wxr", str(second))
@@ -145,7 +145,7 @@ def native_blog(app, make_post):
     """Posts written here in Markdown, with a thread in every state."""
     first = make_post(
         "Written here", body="Some *Markdown*.\n\n<!--more-->\n\n```\ncode\n\nblock\n```",
-        tags=["Notes", "page"],
+        tags=["Notes"], kind=PostKind.PAGE,
     )  # fmt: skip
     make_post("Later", body="Second post", status=PostStatus.DRAFT)
     make_post("Soon", published_at=utcnow() + timedelta(days=3))
@@ -169,7 +169,7 @@ def test_posts_written_here_export_as_html_and_come_back(native_blog, runner, em
     result = invoke(runner, "export-wxr", str(path))
     assert "Exported 2 posts, 1 pages, 7 comments, 1 tags, 1 authors" in result.output
     item = next(iter(i for i in items(path).values() if i.findtext("title") == "Written here"))
-    assert item.findtext(f"{WP}post_type") == "page"  # tagged page
+    assert item.findtext(f"{WP}post_type") == "page"
     assert item.findtext(CONTENT) == (
         "<p>Some <em>Markdown</em>.</p>\n\n<!--more-->\n\n<pre><code>code\n\nblock\n</code></pre>"
     )
@@ -177,7 +177,7 @@ def test_posts_written_here_export_as_html_and_come_back(native_blog, runner, em
     assert states == ["0", "0", "1", "1", "spam", "trash", "trash"]  # removed is written as trash
     result = invoke(empty_blog.test_cli_runner(), "import-wxr", str(path))
     assert "Posts: 2 (1 draft, 1 scheduled)" in result.output
-    assert "Pages (posts tagged 'page'): 1 (1 published)" in result.output
+    assert "Pages: 1 (1 published)" in result.output
     assert "Comments: 7 (3 approved, 2 pending, 1 spam, 3 trash)" not in result.output
     assert "Comments: 7 (2 approved, 2 pending, 1 spam, 2 trash)" in result.output
     with empty_blog.app_context():

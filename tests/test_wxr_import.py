@@ -87,9 +87,9 @@ def imported(app, runner):
 def test_the_report_counts_every_kind_and_state(imported):
     output = imported.output
     assert "Posts: 10 (4 draft, 5 published, 1 scheduled)" in output
-    assert "Pages (posts tagged 'page'): 1 (1 published)" in output
+    assert "Pages: 1 (1 published)" in output
     assert "Comments: 7 (4 approved, 1 pending, 1 spam, 1 trash)" in output
-    assert "Authors created: 3; tags created: 6" in output
+    assert "Authors created: 3; tags created: 5" in output
     assert "Skipped: 1 attachments" in output
     assert "Skipped: 1 menu items" in output
     assert "Skipped: 1 pingbacks and trackbacks" in output
@@ -102,7 +102,7 @@ def test_the_rows_match_the_report(app, imported):
     assert counts["posts"] == 11
     assert counts["comments"] == 7
     assert counts["users"] == 3
-    assert counts["tags"] == 6  # news, travel, café trips, python, ünïcode, page
+    assert counts["tags"] == 5  # news, travel, café trips, python, ünïcode
     with app.app_context():
         statuses = dict(
             db.session.execute(
@@ -158,13 +158,13 @@ def test_non_ascii_titles_slugs_and_tags(app, imported):
     assert slugs["Café Trips"] == "cafe-trips"
 
 
-def test_categories_and_tags_become_tags_and_pages_are_tagged_page(app, imported):
+def test_categories_and_tags_become_tags_and_pages_become_pages(app, imported):
     assert tags_of(app, post(app, 101).id) == {"News", "Python"}
     # A child category is flattened: the post carries it alone, by its own name.
     assert tags_of(app, post(app, 102).id) == {"Café Trips", "Ünïcode"}
     about = post(app, 110)
     assert about.title == "About" and about.is_published
-    assert tags_of(app, about.id) == {"page"}
+    assert about.is_page and tags_of(app, about.id) == set()
 
 
 def test_authors_are_mapped_and_cannot_log_in(app, client, runner, author):

@@ -25,7 +25,7 @@ from blog.errors import keeps_input_on_csrf_error
 from blog.extensions import db
 from blog.forms import EmptyForm
 from blog.media import editor
-from blog.models import Comment, CommentStatus, Post, utcnow
+from blog.models import Comment, CommentStatus, Post, PostKind, utcnow
 from blog.pagination import page_arg, window
 
 DASHBOARD_POSTS_PER_PAGE = 50
@@ -40,7 +40,11 @@ def dashboard():
         .correlate(Post)
         .scalar_subquery()
     )
-    select = sa.select(Post, approved).order_by(Post.created_at.desc(), Post.id.desc())
+    select = (
+        sa.select(Post, approved)
+        .where(Post.kind == PostKind.POST)  # pages have their own list (blog/site/)
+        .order_by(Post.created_at.desc(), Post.id.desc())
+    )
     pagination = window(select, page_arg(), DASHBOARD_POSTS_PER_PAGE, rows=True)
     return render_template(
         "admin/dashboard.html",
@@ -68,6 +72,8 @@ def edit_post(post_id: int):
     post = db.get_or_404(
         Post, post_id, options=[selectinload(Post.tags), selectinload(Post.author)]
     )
+    if post.is_page:
+        return redirect(url_for("site.edit_page", page_id=post.id))
     return edit_form(post)
 
 

@@ -27,7 +27,7 @@ from blog.comments.browser import DETAILS_COOKIE
 # reading another must add it here (tests/test_pagecache_policy.py checks).
 QUERY_PARAMETERS = frozenset({"page", "cpage", "replytocom", "q", "p", "page_id", "feed", "s",
                               "m", "tag"})  # fmt: skip
-CACHED_BLUEPRINTS = frozenset({"posts", "feeds", "discovery"})
+CACHED_BLUEPRINTS = frozenset({"posts", "pages", "feeds", "discovery"})
 # Session keys an anonymous reader may have without the page being theirs: the
 # form token, and Flask-Login's mark that this session has logged nobody in afresh.
 IMPERSONAL_SESSION_KEYS = frozenset({"csrf_token", "_fresh"})

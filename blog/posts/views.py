@@ -26,6 +26,7 @@ from blog.models import (
 )
 from blog.pagination import page_arg, row_id
 from blog.posts import queries
+from blog.site.pages import page_url
 
 bp = Blueprint("posts", __name__)
 
@@ -103,6 +104,8 @@ def post(year: int, month: int, slug: str):
     post = queries.post_by_slug(slug) if text.is_valid_slug(slug) else None
     if post is None or not (post.is_published or current_user.is_authenticated):
         abort(404)
+    if post.is_page:  # a page once published as a post (as import-wxr used to): its new home
+        return redirect(post_url(post), 301)
     date = post.display_date
     if (year, month) != (date.year, date.month):
         return redirect(post_url(post), 301)
@@ -132,9 +135,9 @@ def render_post_page(post: Post, form: CommentForm, status: int = 200):
         if reply_to is None:
             form.parent_id.data = None
     return render_template(
-        "posts/post.html",
+        "pages/page.html" if post.is_page else "posts/post.html",
         post=post,
-        more_posts=more_posts(post) if post.is_published else "",
+        more_posts=more_posts(post) if post.is_published and not post.is_page else "",
         discussion=discussion,
         form=form,
         reply_to=reply_to,
@@ -176,11 +179,13 @@ def reply_target(post: Post, comment_id) -> Comment | None:
 
 
 def post_url(post: Post, **kwargs) -> str:
-    """The permalink: /YYYY/MM/slug/.
+    """The permalink: /YYYY/MM/slug/ (a page's: /parent/slug/).
 
     Dated in UTC, like the monthly archives, so a post's link and its archive
     page always agree whatever TIME_ZONE says (pages show local times).
     """
+    if post.is_page:
+        return page_url(post, **kwargs)
     date = post.display_date
     return url_for("posts.post", year=date.year, month=date.month, slug=post.slug, **kwargs)
 

@@ -15,10 +15,13 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy.exc import SQLAlchemyError
 
+from blog.site import settings
+
 PROGRESS_EVERY = 100  # items between two updates of the progress line
 
 
 def _zone(name: str | None) -> ZoneInfo:
+    settings.refresh()  # the time zone may be set at /admin/settings
     name = name or current_app.config["TIME_ZONE"]
     try:
         return ZoneInfo(name)
@@ -90,6 +93,7 @@ def export_wxr_command(file: Path, base_url: str) -> None:
     """Write every post, tag and comment to a WordPress export (WXR 1.2) FILE."""
     from blog.wxr.exporter import export
 
+    settings.refresh()  # the site's title, tagline and language, as /admin/settings has them
     counts = export(file, base_url)
     summary = ", ".join(f"{count} {what}" for what, count in counts.items())
     click.echo(f"Exported {summary} to {file}.", file=sys.stdout)

@@ -25,7 +25,6 @@ from blog.extensions import db
 from blog.media.rendering import with_absolute_image_urls
 from blog.models import Comment, CommentStatus, MediaItem, Post, Tag, User, post_tags, utcnow
 from blog.wxr.content import to_body
-from blog.wxr.importer import PAGE_TAG
 
 NAMESPACES = {
     "excerpt": "http://wordpress.org/export/1.2/excerpt/",
@@ -154,8 +153,6 @@ def write(out: TextIO, base_url: str) -> dict[str, int]:
         w.close("wp:author", 1)
         counts["authors"] += 1
     for number, row in enumerate(tags, start=1):
-        if row.slug == PAGE_TAG:
-            continue  # not a tag in WordPress: it makes the post a page
         w.open("wp:tag", 1)
         w.element("wp:term_id", number, 2)
         w.element("wp:tag_slug", row.slug, 2)
@@ -186,13 +183,12 @@ def write(out: TextIO, base_url: str) -> dict[str, int]:
             links = {post.id: post_url(post, _external=True) for post in posts}
         for post in posts:
             post_tag_list = post_tag_map.get(post.id, [])
-            is_page = any(slug == PAGE_TAG for slug, _ in post_tag_list)
-            counts["pages" if is_page else "posts"] += 1
+            counts["pages" if post.is_page else "posts"] += 1
             comments = sorted(comment_map.get(post.id, []), key=lambda c: comment_ids[c.id])
             counts["comments"] += len(comments)
             _write_item(w, post, post_ids[post.id], links[post.id], base_url, zone,
-                        usernames.get(post.author_id, ""), is_page, post_tag_list,
-                        comments, comment_ids, user_ids)  # fmt: skip
+                        usernames.get(post.author_id, ""), post_ids.get(post.parent_id, 0),
+                        post_tag_list, comments, comment_ids, user_ids)  # fmt: skip
         db.session.expunge_all()
     counts["attachments"] = _write_attachments(w, base_url, zone, set(post_ids.values()))
     w.close("channel", 0)
@@ -201,7 +197,7 @@ def write(out: TextIO, base_url: str) -> dict[str, int]:
 
 
 def _write_item(
-    w, post, wp_id, link, base_url, zone, creator, is_page, tag_list, comments, comment_ids,
+    w, post, wp_id, link, base_url, zone, creator, parent_wp_id, tag_list, comments, comment_ids,
     user_ids,
 ) -> None:  # fmt: skip
     date = post.published_at or post.created_at
@@ -228,14 +224,13 @@ def _write_item(
     w.element("wp:ping_status", "closed", 2)
     w.element("wp:post_name", post.slug, 2)
     w.element("wp:status", status, 2)
-    w.element("wp:post_parent", 0, 2)
-    w.element("wp:menu_order", 0, 2)
-    w.element("wp:post_type", "page" if is_page else "post", 2)
+    w.element("wp:post_parent", parent_wp_id, 2)
+    w.element("wp:menu_order", post.menu_order, 2)
+    w.element("wp:post_type", "page" if post.is_page else "post", 2)
     w.element("wp:post_password", "", 2)
     w.element("wp:is_sticky", 0, 2)
     for slug, name in tag_list:
-        if slug != PAGE_TAG:
-            w.element("category", name, 2, domain="post_tag", nicename=slug)
+        w.element("category", name, 2, domain="post_tag", nicename=slug)
     for comment in comments:
         w.open("wp:comment", 2)
         w.element("wp:comment_id", comment_ids[comment.id], 3)

@@ -39,6 +39,7 @@ from blog.models import (
     CommentStatus,
     LegacyLink,
     Post,
+    PostKind,
     PostStatus,
     Tag,
     User,
@@ -47,11 +48,13 @@ from blog.models import (
 )
 from blog.redirects import normalize_path
 from blog.revisions import PostRevision, RevisionKind
+from blog.site import pages
+from blog.site.menu import is_web_address
+from blog.site.models import MenuItem, MenuKind
 from blog.wxr import reader
 from blog.wxr.content import to_body
 from blog.wxr.reader import WXRError
 
-PAGE_TAG = "page"  # this blog has no pages: WordPress pages become posts with this tag
 BATCH_SIZE = 250  # items written per round of INSERTs
 COMMENT_STATES = {
     "1": CommentStatus.APPROVED,
@@ -64,7 +67,7 @@ COMMENT_TYPES = {"", "comment"}
 PING_TYPES = {"pingback", "trackback"}
 SKIPPED_TYPES = {
     "attachment": "attachments (import with --uploads DIR to bring their files)",
-    "nav_menu_item": "menu items",
+    "nav_menu_item": "menu items this blog cannot map (other menus, sub-items, posts, tags)",
 }
 REVISIONS_WITHOUT_POST = "revisions of posts not imported"
 # Rendering and sanitizing an item takes some 40 bytes of memory per character
@@ -89,6 +92,8 @@ class ImportReport:
     authors_created: int = 0
     tags_created: int = 0
     links: int = 0
+    menu: str = ""  # the WordPress menu imported as the blog's menu
+    menu_items: int = 0
     already: Counter = field(default_factory=Counter)  # found from an earlier import
     skipped: Counter = field(default_factory=Counter)  # reason → count
     notes: Counter = field(default_factory=Counter)  # imported, with a change worth knowing
@@ -110,12 +115,14 @@ class ImportReport:
 
         lines = [
             f"Posts: {counts(self.posts)}",
-            f"Pages (posts tagged '{PAGE_TAG}'): {counts(self.pages)}",
+            f"Pages: {counts(self.pages)}",
             f"Comments: {counts(self.comments)}",
             f"Revisions: {self.revisions}",
             f"Authors created: {self.authors_created}; tags created: {self.tags_created}; "
             f"old links kept: {self.links}",
         ]
+        if self.menu:
+            lines.append(f"Menu: {self.menu_items} links from the menu '{self.menu}'")
         if self.already:
             lines.append("Already imported, left as they are: " + _listing(self.already))
         for reason, n in sorted(self.notes.items()):
@@ -186,6 +193,12 @@ class Importer:
             )
         }
         self.slugs = set(session.scalars(sa.select(Post.slug)))
+        pages = sa.select(Post.wp_id, Post.title).where(
+            Post.kind == PostKind.PAGE, Post.wp_id.is_not(None)
+        )
+        self.page_titles = dict(session.execute(pages).all())
+        self.page_parents: list[tuple[int, int]] = []  # (our page id, its parent's WordPress id)
+        self.menu_items: list[reader.Item] = []
         self.paths = set(session.scalars(sa.select(LegacyLink.path)))
         self.batch: list[tuple[reader.Item, dict]] = []
         self.pending_links: list[dict] = []
@@ -215,6 +228,8 @@ class Importer:
         self.write_revisions()
         if self.revision_items:
             self.report.skipped[REVISIONS_WITHOUT_POST] += len(self.revision_items)
+        self.link_parents()
+        self.import_menu()
 
     @property
     def prefix(self) -> str:
@@ -282,9 +297,6 @@ class Importer:
             return wp_slug
         return text.slugify(unquote(wp_slug)) or text.slugify(name) or None
 
-    def page_tag(self) -> int:
-        return self.term(reader.Term("post_tag", PAGE_TAG, PAGE_TAG))
-
     # --- old links -----------------------------------------------------------
 
     def link(self, path: str, own: str = "", **target) -> None:
@@ -327,6 +339,9 @@ class Importer:
         if kind == "attachment" and self.uploads is not None:
             self.uploads.attachment(item.attachment_url, item.wp_id)
             return
+        if kind == "nav_menu_item":
+            self.menu_items.append(item)  # once every page is in: import_menu
+            return
         if kind not in ("post", "page"):
             self.report.skipped[SKIPPED_TYPES.get(kind, f"items of type '{kind}'")] += 1
             return
@@ -362,7 +377,10 @@ class Importer:
                 state = "scheduled" if published_at > utcnow() else "published"
         elif item.status == "private":
             self.report.notes["private posts imported as drafts"] += 1
-        (self.report.pages if item.post_type == "page" else self.report.posts)[state] += 1
+        is_page = item.post_type == "page"
+        (self.report.pages if is_page else self.report.posts)[state] += 1
+        if is_page:
+            self.page_titles[item.wp_id] = _line(item.title, 200) or "(no title)"
         body = to_body(item.content)
         if self.uploads is not None:
             body = self.uploads.rewrite(body)
@@ -388,12 +406,17 @@ class Importer:
             "updated_at": item_date(item.modified_gmt, item.modified, self.zone) or created,
             "allow_comments": item.comment_status == "open",
             "author_id": self.user_id(item.creator),
+            "kind": PostKind.PAGE if is_page else PostKind.POST,
+            "parent_id": None,  # a WordPress id until every page is in: link_parents
+            "menu_order": item.menu_order if is_page else 0,
         }
 
     def post_slug(self, item: reader.Item) -> str:
         name = item.name
         if not (text.is_valid_slug(name) and len(name) <= 200):
             name = text.slugify(unquote(name)) or text.slugify(item.title) or f"post-{item.wp_id}"
+        if item.post_type == "page" and not item.parent and pages.is_reserved(name):
+            name = f"{name}-page"  # /feed/ or /2024/ would never reach the page
         slug, number = name, 2
         while slug in self.slugs:
             slug = f"{name}-{number}"
@@ -447,6 +470,61 @@ class Importer:
         db.session.execute(PostRevision.__table__.insert(), rows)
         self.report.revisions += len(rows)
 
+    # --- pages' parents and the menu -----------------------------------------------
+
+    def link_parents(self) -> None:
+        """Each new page under its parent, now that every page of the file has an id."""
+        rows = [
+            {"page_id": page_id, "parent": self.posts[parent]}
+            for page_id, parent in self.page_parents
+            if parent in self.page_titles and self.posts.get(parent)
+        ]
+        if rows:
+            posts = Post.__table__
+            db.session.execute(
+                posts.update()
+                .where(posts.c.id == sa.bindparam("page_id"))
+                .values(parent_id=sa.bindparam("parent")),
+                rows,
+            )
+
+    def import_menu(self) -> None:
+        """The menu with the most links this blog can map (top level only), if it has none.
+
+        A WXR file does not say which menu the theme shows; the one that would
+        lose least is taken. Links to pages and to web addresses map; the
+        others are reported.
+        """
+        if not self.menu_items or db.session.scalar(sa.select(MenuItem.id).limit(1)):
+            return
+        menus: dict[str, list[tuple[reader.Item, dict | None]]] = defaultdict(list)
+        for item in sorted(self.menu_items, key=lambda item: item.menu_order):
+            if item.meta.get("_menu_item_menu_item_parent", "0") in ("", "0"):
+                for name in item.menus:
+                    menus[name].append((item, self.menu_link(item)))
+        if not menus:
+            return
+        chosen = max(menus, key=lambda name: sum(link is not None for _, link in menus[name]))
+        links = [link for _, link in menus[chosen] if link is not None]
+        for position, link in enumerate(links, start=1):
+            db.session.add(MenuItem(position=position, **link))
+        self.report.menu, self.report.menu_items = chosen, len(links)
+        if len(links) < len(self.menu_items):
+            self.report.skipped[SKIPPED_TYPES["nav_menu_item"]] += len(self.menu_items) - len(links)
+
+    def menu_link(self, item: reader.Item) -> dict | None:
+        meta = item.meta
+        label = _line(item.title, 100)
+        if meta.get("_menu_item_type") == "post_type" and meta.get("_menu_item_object") == "page":
+            page = reader.wp_id(meta.get("_menu_item_object_id"))
+            if page in self.page_titles and self.posts.get(page):
+                label = label or self.page_titles[page][:100]
+                return {"kind": MenuKind.PAGE, "target_id": self.posts[page], "label": label}
+        url = meta.get("_menu_item_url", "").strip()
+        if meta.get("_menu_item_type") == "custom" and label and is_web_address(url):
+            return {"kind": MenuKind.URL, "url": url[:500], "label": label}
+        return None
+
     # --- writing a batch ---------------------------------------------------------
 
     def flush(self) -> None:
@@ -464,8 +542,8 @@ class Importer:
             for (item, _), post_id in zip(new, ids, strict=True):
                 self.posts[item.wp_id] = post_id
                 tag_ids = {self.term(term) for term in item.terms}
-                if item.post_type == "page":
-                    tag_ids.add(self.page_tag())
+                if item.post_type == "page" and item.parent:
+                    self.page_parents.append((post_id, item.parent))
                 tag_rows += [{"post_id": post_id, "tag_id": t} for t in tag_ids if t]
                 for path in self.post_paths(item):
                     self.link(path, post_id=post_id)

@@ -76,7 +76,10 @@ class Item:
     password: str = ""
     parent: int = 0
     attachment_url: str = ""  # an attachment's file
+    menu_order: int = 0
     terms: list[Term] = field(default_factory=list)
+    menus: list[str] = field(default_factory=list)  # a menu item's menus (nav_menu slugs)
+    meta: dict[str, str] = field(default_factory=dict)  # wp:postmeta, key → value
     comments: list[Comment] = field(default_factory=list)
 
 
@@ -106,7 +109,7 @@ def _children(element: Element) -> dict[str, str]:
 WP_ID_MAX = 2**63 - 1
 
 
-def _wp_id(value: str | None, absent: int | None = 0) -> int | None:
+def wp_id(value: str | None, absent: int | None = 0) -> int | None:
     """A WordPress id, or ``absent`` for none: missing, not a number, or out of range."""
     try:
         number = int((value or "").strip())
@@ -115,13 +118,21 @@ def _wp_id(value: str | None, absent: int | None = 0) -> int | None:
     return number if 0 < number <= WP_ID_MAX else absent
 
 
+def _menu_order(value: str) -> int:
+    """WordPress's menu_order: an int, kept within what the editor accepts."""
+    try:
+        return max(-9999, min(9999, int(value.strip() or 0)))
+    except ValueError:
+        return 0
+
+
 def _author(element: Element) -> Author:
     values = _children(element)
     return Author(
         login=values.get("author_login", "").strip(),
         display_name=values.get("author_display_name", "").strip(),
         email=values.get("author_email", "").strip(),
-        wp_id=_wp_id(values.get("author_id"), None),
+        wp_id=wp_id(values.get("author_id"), None),
     )
 
 
@@ -143,7 +154,7 @@ def _term(element: Element) -> Term | None:
 def _comment(element: Element) -> Comment:
     values = _children(element)
     return Comment(
-        wp_id=_wp_id(values.get("comment_id")),
+        wp_id=wp_id(values.get("comment_id")),
         author=values.get("comment_author", ""),
         email=values.get("comment_author_email", "").strip(),
         url=values.get("comment_author_url", "").strip(),
@@ -153,8 +164,8 @@ def _comment(element: Element) -> Comment:
         content=values.get("comment_content", ""),
         approved=values.get("comment_approved", "").strip(),
         type=values.get("comment_type", "").strip(),
-        parent=_wp_id(values.get("comment_parent")),
-        user_id=_wp_id(values.get("comment_user_id")),
+        parent=wp_id(values.get("comment_parent")),
+        user_id=wp_id(values.get("comment_user_id")),
     )
 
 
@@ -189,16 +200,23 @@ def _item(element: Element) -> Item:
             else:
                 item.content = value
         elif name == "post_id":
-            item.wp_id = _wp_id(value, None)
+            item.wp_id = wp_id(value, None)
         elif name == "post_password":
             item.password = value
         elif name == "post_parent":
-            item.parent = _wp_id(value)
+            item.parent = wp_id(value)
+        elif name == "menu_order":
+            item.menu_order = _menu_order(value)
+        elif name == "postmeta":
+            meta = _children(child)
+            item.meta.setdefault(meta.get("meta_key", ""), meta.get("meta_value", ""))
         elif name == "category":
             domain = {"tag": "post_tag"}.get(child.get("domain", ""), child.get("domain", ""))
             if domain in ("category", "post_tag"):
                 slug = child.get("nicename", "")
                 item.terms.append(Term(domain, slug, value.strip()))
+            elif domain == "nav_menu":
+                item.menus.append(child.get("nicename", "") or value.strip())
         elif name == "comment":
             item.comments.append(_comment(child))
     return item

@@ -1,0 +1,139 @@
+"""Pages at /admin/pages: list, write, preview, edit, delete."""
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from blog.admin.editing import SLUG_TAKEN, slug_taken, unique_slug
+from blog.errors import keeps_input_on_csrf_error
+from blog.extensions import db
+from blog.forms import EmptyForm
+from blog.models import Post, PostKind, PostStatus, utcnow
+from blog.site import bp, pages
+from blog.site.forms import PageForm
+
+NO_PARENT = 0
+
+
+def page_or_404(page_id: int) -> Post:
+    page = db.get_or_404(Post, page_id, options=[selectinload(Post.author)])
+    if not page.is_page:
+        abort(404)
+    return page
+
+
+def tree_order() -> list[tuple[Post, int]]:
+    """Every page with its depth, each parent followed by its children in their order."""
+    all_pages = db.session.scalars(
+        sa.select(Post)
+        .where(Post.kind == PostKind.PAGE)
+        .order_by(Post.menu_order, Post.title, Post.id)
+    ).all()
+    children: dict[int | None, list[Post]] = {}
+    known = {page.id for page in all_pages}
+    for page in all_pages:
+        parent = page.parent_id if page.parent_id in known else None
+        children.setdefault(parent, []).append(page)
+    ordered, todo = [], [(page, 0) for page in reversed(children.get(None, []))]
+    while todo:
+        page, depth = todo.pop()
+        ordered.append((page, depth))
+        todo += [(child, depth + 1) for child in reversed(children.get(page.id, []))]
+    return ordered
+
+
+@bp.route("/pages")
+def list_pages():
+    """The pages as a tree, with their status."""
+    return render_template("site/pages.html", rows=tree_order())
+
+
+@bp.route("/pages/new", methods=["GET", "POST"])
+@keeps_input_on_csrf_error
+def new_page():
+    """Write a page."""
+    return edit_form(Post(kind=PostKind.PAGE, author=current_user._get_current_object()))
+
+
+@bp.route("/pages/<id:page_id>/edit", methods=["GET", "POST"])
+@keeps_input_on_csrf_error
+def edit_page(page_id: int):
+    """Change a page."""
+    return edit_form(page_or_404(page_id))
+
+
+def edit_form(page: Post):
+    form = PageForm(obj=page if page.id is not None else None)
+    form.parent_id.choices = parent_choices(page)
+    if not form.is_submitted() and page.id is not None:
+        form.parent_id.data = page.parent_id or NO_PARENT
+    if not form.validate_on_submit():
+        return render_form(form, page)
+    if form.preview.data:
+        preview = form_to_page(form, preview_copy(page), for_preview=True)
+        return render_form(form, page, preview=preview)
+    if form.slug.data and slug_taken(form.slug.data, page.id):
+        form.slug.errors.append(SLUG_TAKEN)
+        return render_form(form, page)
+    form_to_page(form, page)
+    db.session.add(page)
+    try:
+        db.session.commit()
+    except IntegrityError:  # another request took the slug between the check and the commit
+        db.session.rollback()
+        form.slug.errors.append(SLUG_TAKEN)
+        return render_form(form, page)
+    flash(f"Saved “{page.title}”.", "success")
+    return redirect(url_for("site.edit_page", page_id=page.id))
+
+
+def parent_choices(page: Post) -> list[tuple[int, str]]:
+    """Every page but this one and those under it (a page cannot be its own ancestor)."""
+    excluded = {page.id, *pages.descendants(page.id)} if page.id else set()
+    return [(NO_PARENT, "(none: a top-level page)")] + [
+        (other.id, "— " * depth + other.title)
+        for other, depth in tree_order()
+        if other.id not in excluded
+    ]
+
+
+def preview_copy(page: Post) -> Post:
+    """An unsaved stand-in, so that a preview never touches the session."""
+    return Post(kind=PostKind.PAGE, author=page.author, created_at=page.created_at or utcnow())
+
+
+def form_to_page(form: PageForm, page: Post, *, for_preview: bool = False) -> Post:
+    with db.session.no_autoflush:
+        page.title = form.title.data.strip()
+        page.slug = form.slug.data or unique_slug(page.title, page.id)
+        page.body = form.body.data
+        page.parent_id = form.parent_id.data or None
+        page.menu_order = form.menu_order.data or 0
+        page.allow_comments = form.allow_comments.data
+        page.status = form.status.data
+        published = page.status == PostStatus.PUBLISHED
+        page.published_at = (page.published_at or utcnow()) if published else None
+    if for_preview:  # rendered here as saving would (blog/models.py renders on write)
+        page.render()
+    return page
+
+
+def render_form(form: PageForm, page: Post, preview: Post | None = None):
+    status = 422 if form.errors else 200
+    page_html = render_template("site/edit_page.html", form=form, page=page, preview=preview)
+    return page_html, status
+
+
+@bp.route("/pages/<id:page_id>/delete", methods=["GET", "POST"])
+def delete_page(page_id: int):
+    """Ask, then delete a page; its children move up to the top level."""
+    page = page_or_404(page_id)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        db.session.delete(page)
+        db.session.commit()
+        flash(f"Deleted “{page.title}”.", "success")
+        return redirect(url_for("site.list_pages"))
+    return render_template("site/delete_page.html", page=page, form=form)
