@@ -6,7 +6,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from blog.admin.editing import SLUG_TAKEN, slug_taken, unique_slug
+from blog.admin.editing import SLUG_TAKEN, draft_label, slug_taken, unique_slug
 from blog.errors import keeps_input_on_csrf_error
 from blog.extensions import db
 from blog.forms import EmptyForm
@@ -112,7 +112,7 @@ def form_to_page(form: PageForm, page: Post, *, for_preview: bool = False) -> Po
         page.parent_id = form.parent_id.data or None
         page.menu_order = form.menu_order.data or 0
         page.allow_comments = form.allow_comments.data
-        page.status = form.status.data
+        page.status = form.chosen_status()
         published = page.status == PostStatus.PUBLISHED
         page.published_at = (page.published_at or utcnow()) if published else None
     if for_preview:  # rendered here as saving would (blog/models.py renders on write)
@@ -122,6 +122,9 @@ def form_to_page(form: PageForm, page: Post, *, for_preview: bool = False) -> Po
 
 def render_form(form: PageForm, page: Post, preview: Post | None = None):
     status = 422 if form.errors else 200
+    # A page has no date: it is published when saved so, never scheduled.
+    form.publish.label.text = "Update" if page.is_published else "Publish"
+    form.save_draft.label.text = draft_label(page)
     page_html = render_template("site/edit_page.html", form=form, page=page, preview=preview)
     return page_html, status
 
