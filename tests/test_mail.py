@@ -10,7 +10,7 @@ from blog import create_app
 from blog.extensions import db
 from blog.mail import outbox
 from blog.mail.models import MailAddress, OutboxMessage, OutboxStatus, Subscription
-from blog.models import Comment, CommentStatus, utcnow
+from blog.models import Comment, CommentStatus, User, utcnow
 from tests.conftest import app_config, csrf_token, empty_database, form_tokens, permalink
 
 AUTHOR_MAILBOX = "ada@example.com"
@@ -155,6 +155,23 @@ def test_a_flood_of_held_comments_sends_a_few_mails(app, client, post, smtp):
     send_mail(app)
     assert 1 <= len(smtp.inbox.messages) <= 4
     assert "waiting for moderation" in text_of(smtp.inbox.messages[-1])
+
+
+def test_without_mail_to_the_authors_own_addresses_are_mailed(
+    database_url, smtp, make_post, author
+):
+    app = create_app(app_config(database_url, MAIL_SERVER=smtp.url, MAIL_FROM="blog@example.com"))
+    try:
+        with app.app_context():
+            db.session.get(User, author).email = "ada.own@example.com"
+            db.session.commit()
+        client = app.test_client()
+        post_id = make_post("Own address")
+        assert comment(client, (post_id, permalink(client, "Own address"))).status_code == 303
+        assert send_mail(app) == 1
+        assert smtp.inbox.envelopes == [("blog@example.com", ["ada.own@example.com"])]
+    finally:
+        empty_database(app)
 
 
 def test_without_a_mail_server_nothing_is_queued_and_the_admin_says_so(database_url, make_post):

@@ -8,7 +8,7 @@ from flask import current_app, url_for
 from blog.extensions import db
 from blog.mail import messages, outbox, settings
 from blog.mail.models import OutboxMessage
-from blog.models import Comment, CommentStatus, Post, utcnow
+from blog.models import Comment, CommentStatus, Post, User, utcnow
 
 REVIEW_ACTIONS = ("approve", "spam", "trash")
 
@@ -21,9 +21,16 @@ def wants_mail(comment: Comment) -> bool:
     return choice == "all" or comment.status == CommentStatus.PENDING
 
 
+def author_recipients() -> list[str]:
+    """MAIL_TO, or else the authors' own addresses (given at /admin/profile)."""
+    return settings.author_recipients(current_app.config) or list(
+        db.session.scalars(sa.select(User.email).where(User.email != "").order_by(User.id))
+    )
+
+
 def notify(comment: Comment) -> None:
     """Queue the author's mail about a new comment, within the burst allowance."""
-    recipients = settings.author_recipients(current_app.config)
+    recipients = author_recipients()
     if not recipients or not wants_mail(comment):
         return
     config = current_app.config
