@@ -42,8 +42,7 @@ def test_the_author_makes_an_about_page_and_a_reader_on_a_phone_finds_it(
     page.get_by_label("Body").fill("I write about *gardens*.")
     page.get_by_role("button", name="Preview").click()
     expect(page.locator(".preview em")).to_have_text("gardens")
-    page.get_by_label("Status").select_option("published")
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Publish", exact=True).click()
     expect(page.get_by_text("Saved “About me”.")).to_be_visible()
 
     page.get_by_role("link", name="Menu").click()

@@ -197,3 +197,16 @@ def test_a_dated_permalink_of_a_page_moves_to_the_page(client, make_page):
 def test_unknown_paths_are_still_404s(client):
     for url in ("/no-such-page/", "/a/b/c/", "/x%00y/", "/" + "a/" * 20, "/Ünïcode/"):
         assert client.get(url).status_code == 404, url
+
+
+def test_the_page_editors_buttons_say_what_they_do(app, client, auth):
+    auth.login()
+    html = client.get("/admin/pages/new").get_data(as_text=True)
+    assert 'value="Save draft"' in html and 'value="Publish"' in html
+    post_form(client, "/admin/pages/new", page_data(save=None, save_draft="Save draft"))
+    assert stored_page(app, "about").status == PostStatus.DRAFT  # the button wins over Status
+    page_id = stored_page(app, "about").id
+    post_form(client, f"/admin/pages/{page_id}/edit", page_data(save=None, publish="Publish"))
+    assert stored_page(app, "about").status == PostStatus.PUBLISHED
+    html = client.get(f"/admin/pages/{page_id}/edit").get_data(as_text=True)
+    assert 'value="Update"' in html and 'value="Switch to draft"' in html
