@@ -47,9 +47,8 @@ def test_author_uploads_a_photo_and_a_phone_gets_the_small_rendition(
     )
     count, report = axe_report(page)
     assert count == 0, report
-    page.get_by_label("Status").select_option("published")
-    page.get_by_role("button", name="Save").click()
-    expect(page.get_by_text("Saved “The harbour”.")).to_be_visible()
+    page.get_by_role("button", name="Publish", exact=True).click()
+    expect(page.get_by_text("Published “The harbour”.")).to_be_visible()
 
     page.get_by_role("link", name="Media", exact=True).click()
     expect(page.get_by_role("heading", name="harbour.jpg")).to_be_visible()
