@@ -35,7 +35,11 @@ class RowIdConverter(IntegerConverter):
 def row_id(value) -> int | None:
     """A form or query value as a row id, or None when it cannot be one."""
     text = str(value or "")
-    return int(text) if text.isdigit() and 1 <= int(text[:12]) <= MAX_ROW_ID else None
+    # isdigit() alone admits "²", which int() refuses; the length keeps int() cheap.
+    if not (text.isascii() and text.isdigit() and len(text) <= 20):
+        return None
+    number = int(text)
+    return number if 1 <= number <= MAX_ROW_ID else None
 
 
 @dataclass

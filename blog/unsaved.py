@@ -15,6 +15,7 @@ from werkzeug.datastructures import MultiDict
 from blog import revisions
 from blog.extensions import db
 from blog.models import Post, User
+from blog.pagination import row_id
 
 EDITORS = frozenset({"admin.new_post", "admin.edit_post"})
 FIELDS = ("title", "slug", "body", "excerpt", "tags", "status", "published_at")
@@ -27,7 +28,23 @@ KEPT_NOTICE = (
 
 
 def sent_from_an_editor() -> bool:
-    return request.method == "POST" and request.endpoint in EDITORS and "body" in request.form
+    return (
+        request.method == "POST"
+        and request.endpoint in EDITORS
+        and "body" in request.form
+        and sent_from_this_site()
+    )
+
+
+def sent_from_this_site() -> bool:
+    """Not a form on another site: it could plant its text in the author's editor.
+
+    Browsers name a cross-site request in Sec-Fetch-Site and Origin; one that
+    sends neither (an old browser, a script) is taken at its word.
+    """
+    site = request.headers.get("Sec-Fetch-Site", "same-origin")
+    origin = request.headers.get("Origin")
+    return site == "same-origin" and origin in (None, request.host_url.rstrip("/"))
 
 
 def login_keeping_text(form):
@@ -53,7 +70,7 @@ def back_to_the_editor(user: User, kept: dict[str, str]) -> str:
     from blog.admin.editing import typed_fields  # blog.admin imports this module
     from blog.admin.forms import PostForm
 
-    post_id = int(kept[POST_FIELD]) if kept.get(POST_FIELD, "").isdigit() else None
+    post_id = row_id(kept.get(POST_FIELD))
     if post_id is not None and db.session.get(Post, post_id) is None:
         post_id = None  # deleted meanwhile: the text starts a new post
     fields = MultiDict({name: kept.get(PREFIX + name, "") for name in FIELDS})

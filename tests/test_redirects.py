@@ -145,3 +145,11 @@ def test_deleting_a_post_deletes_its_old_links(app, client, imported):
 def test_control_characters_in_old_links_lead_nowhere(client, url, status):
     """PostgreSQL refuses NUL in text: the lookup must not even ask (the home page ignores it)."""
     assert client.get(url).status_code == status
+
+
+@pytest.mark.parametrize(
+    "query", ["p=%C2%B2", "page_id=%C2%B2", "page_id=" + "0" * 12 + "1" + "0" * 20, "p=" + "9" * 30]
+)
+def test_an_id_that_is_no_row_id_is_not_found(client, query):
+    """Digits int() refuses ("²"), or too large for the database: a 404, never a 500."""
+    assert client.get(f"/?{query}").status_code in (200, 404)

@@ -3,6 +3,7 @@
 import re
 from html import unescape
 
+import pytest
 import sqlalchemy as sa
 
 from blog.extensions import db
@@ -92,3 +93,41 @@ def test_a_stranger_gets_a_login_page_and_nothing_is_stored(app, client, author)
     assert response.status_code == 401
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(PostRevision.id))) == 0
+
+
+@pytest.mark.parametrize(
+    "headers", [{"Sec-Fetch-Site": "cross-site"}, {"Origin": "https://elsewhere.example"}]
+)
+def test_a_form_on_another_site_cannot_plant_text_in_the_editor(client, auth, make_post, headers):
+    post_id = make_post("Long one", body="old words")
+    auth.login()
+    url = f"/admin/posts/{post_id}/edit"
+    expire(client)
+    response = client.post(url, data=form_data(body="Buy cheap pills"), headers=headers)
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    assert "Buy cheap pills" not in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_the_same_site_origin_still_carries_the_text(client, auth, make_post):
+    post_id = make_post("Long one", body="old words")
+    auth.login()
+    url = f"/admin/posts/{post_id}/edit"
+    expire(client)
+    headers = {"Sec-Fetch-Site": "same-origin", "Origin": "http://localhost"}
+    response = client.post(url, data=form_data(body=TYPED), headers=headers)
+    assert response.status_code == 401 and hidden_fields(response.get_data(as_text=True))
+
+
+@pytest.mark.parametrize("post_field", ["²", "99999999999999999999999", "0" * 30 + "1"])
+def test_a_hostile_post_id_in_the_carried_text_starts_a_new_post(client, author, post_field):
+    data = {
+        "csrf_token": csrf_token(client.get("/login")),
+        "username": "author",
+        "password": TEST_PASSWORD,
+        "kept-post": post_field,
+        "kept-title": "Carried",
+        "kept-body": TYPED,
+    }
+    response = client.post("/login", data=data)
+    assert response.status_code == 302
+    assert re.fullmatch(r"/admin/posts/new\?autosave=\d+", response.headers["Location"])
