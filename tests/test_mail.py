@@ -1,6 +1,7 @@
 """Mail against a real SMTP server on loopback: the author's, the readers', the outbox."""
 
 import re
+from datetime import timedelta
 from email.message import EmailMessage
 
 import pytest
@@ -608,3 +609,36 @@ def test_the_blog_refuses_to_start_with_a_malformed_mail_setting(database_url, s
 
     with pytest.raises(ConfigurationError, match="BLOG_MAIL_"):
         create_app(app_config(database_url, **setting))
+
+
+# --- Mail that cannot go ----------------------------------------------------
+
+
+def test_an_address_smtp_cannot_carry_fails_alone_and_the_rest_goes(app, client, post, smtp):
+    response = comment(client, post, email="user@bücher.de", notify="y")
+    assert response.status_code == 303
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(OutboxMessage.id))) == 2
+    assert send_mail(app) == 1  # the author's mail
+    assert smtp.inbox.envelopes == [("blog@example.com", [AUTHOR_MAILBOX])]
+    with app.app_context():
+        failed = db.session.scalar(
+            sa.select(OutboxMessage).where(OutboxMessage.recipient == "user@bücher.de")
+        )
+        assert failed.status == OutboxStatus.FAILED and "cannot be sent" in failed.last_error
+    assert send_mail(app) == 0
+
+
+def test_a_message_that_keeps_stalling_its_worker_is_given_up(app, client, post, smtp):
+    comment(client, post)
+    with app.app_context():
+        row = db.session.scalar(sa.select(OutboxMessage))
+        row.status = OutboxStatus.SENDING
+        row.claimed_at = utcnow() - timedelta(days=1)
+        row.attempts = app.config["MAIL_MAX_ATTEMPTS"]
+        db.session.commit()
+    assert send_mail(app) == 0
+    with app.app_context():
+        row = db.session.scalar(sa.select(OutboxMessage))
+        assert row.status == OutboxStatus.FAILED and "stopped" in row.last_error
+    assert smtp.inbox.messages == []

@@ -18,6 +18,7 @@ once) rather than risk losing mail (at most once); the copy carries the same
 Message-ID, which mail clients use to drop duplicates.
 """
 
+import contextlib
 import json
 import secrets
 import smtplib
@@ -51,19 +52,37 @@ def queue(kind: str, draft: dict) -> OutboxMessage:
     return row
 
 
-def _due(now):
+def _stalled(now):
+    """Claimed by a worker that died (or stopped) before it could say how it went."""
     lease = timedelta(seconds=current_app.config["MAIL_SEND_LEASE_SECONDS"])
+    return sa.and_(
+        OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at < now - lease
+    )
+
+
+def _due(now):
+    retries_left = OutboxMessage.attempts < current_app.config["MAIL_MAX_ATTEMPTS"]
     return sa.or_(
         sa.and_(OutboxMessage.status == OutboxStatus.QUEUED, OutboxMessage.next_attempt_at <= now),
-        sa.and_(
-            OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at < now - lease
-        ),
+        sa.and_(_stalled(now), retries_left),
     )
+
+
+def give_up_stalled(now) -> None:
+    """A message that stalled its worker MAIL_MAX_ATTEMPTS times is failed, not tried forever."""
+    db.session.execute(
+        sa.update(OutboxMessage)
+        .where(_stalled(now), OutboxMessage.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"])
+        .values(status=OutboxStatus.FAILED, last_error="The worker stopped while sending it.")
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
 
 
 def claim() -> list[OutboxMessage]:
     """Take up to MAIL_BATCH due rows for this worker, in a transaction of their own."""
     now = utcnow()
+    give_up_stalled(now)
     ids = db.session.scalars(
         sa.select(OutboxMessage.id)
         .where(_due(now))
@@ -172,10 +191,20 @@ def deliver(rows: Iterable[OutboxMessage]) -> int:
                 mark_failed(row, f"Recipient refused: {error.recipients}", permanent=True)
             except (OSError, smtplib.SMTPException) as error:
                 mark_failed(row, f"Sending failed: {error}")
+            except ValueError as error:  # UnicodeEncodeError: an address SMTP cannot carry
+                mark_failed(row, f"The message cannot be sent: {error}", permanent=True)
+                reset(smtp)
             else:
                 mark_sent(row)
                 sent += 1
     return sent
+
+
+def reset(smtp: smtplib.SMTP) -> None:
+    """End the half-begun transaction, so the next message starts afresh."""
+    # If even this fails, the next sendmail fails on its own and is retried.
+    with contextlib.suppress(OSError, smtplib.SMTPException):
+        smtp.rset()
 
 
 def send_due() -> int:
