@@ -381,6 +381,17 @@ def test_unsubscribe_from_everything_on_the_page(app, client, post, smtp):
         assert db.session.scalar(sa.select(MailAddress.confirmed_at)) is None
 
 
+def test_an_old_link_never_reaches_the_next_owner_of_its_row(app, client, post, smtp):
+    link = unsubscribe_link(app, client, post, smtp)
+    with app.app_context():  # Rita's address forgotten, its row id taken by Bob (SQLite reuses it)
+        db.session.scalar(sa.select(MailAddress)).email = "bob@example.com"
+        db.session.commit()
+    assert app.test_client().post(link, data={"scope": "all"}).status_code == 404
+    assert subscription_count(app) == 1
+    with app.app_context():
+        assert db.session.scalar(sa.select(MailAddress.confirmed_at)) is not None
+
+
 @pytest.mark.parametrize("token", ["nonsense", "WzEsMV0.forged", "a" * 500])
 def test_links_we_never_made_are_a_404(app, client, token):
     assert client.get(f"/mail/unsubscribe/{token}").status_code == 404

@@ -99,6 +99,8 @@ def test_bad_links_are_refused_with_the_text_kept(app, client, auth):
             {"target": "url", "label": "Evil", "url": "javascript:alert(1)"},
             "starting with https://",
         ),
+        # Browsers read /\host as //host: another site.
+        ({"target": "url", "label": "Away", "url": "/\\evil.example"}, "starting with https://"),
         ({"target": "url", "label": "Nowhere", "url": ""}, "Please give the address"),
         ({"target": "url", "label": "", "url": "https://example.org/"}, "Please give the link"),
         ({"target": "page:999999"}, "Not a valid choice."),

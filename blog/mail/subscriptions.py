@@ -107,7 +107,10 @@ def confirm(address: MailAddress) -> None:
 
 
 def unsubscribe_token(subscription: Subscription) -> str:
-    return _unsubscribe_serializer().dumps([subscription.address_id, subscription.id])
+    # The address itself too: once a forgotten address's id is used again, an old
+    # link must not reach its new owner.
+    email = db.session.get(MailAddress, subscription.address_id).email
+    return _unsubscribe_serializer().dumps([subscription.address_id, subscription.id, email])
 
 
 def unsubscribe_target(token: str) -> tuple[int, int] | None:
@@ -116,9 +119,15 @@ def unsubscribe_target(token: str) -> tuple[int, int] | None:
         value = _unsubscribe_serializer().loads(token)
     except BadSignature:
         return None
-    if not (isinstance(value, list) and len(value) == 2 and all(type(v) is int for v in value)):
+    if not (isinstance(value, list) and len(value) == 3):
         return None
-    return value[0], value[1]
+    address_id, subscription_id, email = value
+    if not (type(address_id) is int and type(subscription_id) is int and isinstance(email, str)):
+        return None
+    address = db.session.get(MailAddress, address_id)
+    if address is None or address.email != email:
+        return None
+    return address_id, subscription_id
 
 
 def unsubscribe(address_id: int, subscription_id: int, everything: bool) -> None:

@@ -73,7 +73,7 @@ def site_menu() -> Markup:
 
 
 def is_web_address(value: str) -> bool:
-    """An http(s) URL, or a path on this site (not //host, which leaves it)."""
+    """An http(s) URL, or a path on this site (not //host or /\\host, which leave it)."""
     if value.startswith("/") and not value.startswith("//"):
-        return value.isprintable() and " " not in value
+        return value.isprintable() and " " not in value and "\\" not in value
     return text.safe_web_url(value) is not None
