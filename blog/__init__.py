@@ -57,7 +57,7 @@ def configure(app: Flask, test_config: dict | None) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from blog import database, ratelimit
+    from blog import database, i18n, ratelimit
     from blog.extensions import csrf, db, login_manager
 
     db.init_app(app)
@@ -67,6 +67,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     ratelimit.init_app(app)
+    i18n.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -3,6 +3,7 @@
 from collections.abc import Callable
 
 from flask import Flask, Response, render_template
+from flask_babel import gettext as _
 from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
@@ -41,7 +42,7 @@ def init_app(app: Flask) -> None:
 
 
 def csrf_error(error: CSRFError):
-    return error_page(400, "Please try again", CSRF_EXPIRED_MESSAGE)
+    return error_page(400, _("Please try again"), CSRF_EXPIRED_MESSAGE)
 
 
 def http_error(error: HTTPException):

@@ -20,4 +20,6 @@ ensure_venv() {
         .venv/bin/python -m pip install --quiet --disable-pip-version-check -e "$target"
         touch "$stamp"
     fi
+    # Cheap, so every start does it: a catalogue edited since is never stale.
+    scripts/translations.sh compile
 }

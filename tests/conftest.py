@@ -18,6 +18,7 @@ from blog import create_app
 from blog.extensions import db
 from blog.models import Post, PostKind, PostStatus, Tag, User, utcnow
 from tests import live_server as live
+from tests import pseudo_locale
 from tests.databases import scratch_database
 from tests.mail_server import MailServer
 
@@ -58,9 +59,16 @@ def database_url(tmp_path_factory):
 
 
 @pytest.fixture
-def app(database_url, tmp_path):
+def app_settings(tmp_path) -> dict:
+    """The test app's settings beyond app_config: a test module overrides this
+    fixture to run its tests in another language, say."""
     # Uploaded pictures in the test's own folder, never the checkout's instance/.
-    app = create_app(app_config(database_url, MEDIA_STORAGE=str(tmp_path / "media")))
+    return {"MEDIA_STORAGE": str(tmp_path / "media")}
+
+
+@pytest.fixture
+def app(database_url, app_settings):
+    app = create_app(app_config(database_url, **app_settings))
     yield app
     empty_database(app)
 
@@ -220,6 +228,12 @@ def tag_named(name: str) -> Tag:
 # --- The app under gunicorn, and a real browser -----------------------------
 
 CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def pseudo_catalogues(tmp_path_factory) -> str:
+    """BABEL_TRANSLATION_DIRECTORIES holding the pseudo-locale (tests/pseudo_locale.py)."""
+    return str(pseudo_locale.build_pseudo_catalogue(tmp_path_factory.mktemp("pseudo-locale")))
 
 
 @pytest.fixture(scope="session")

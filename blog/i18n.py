@@ -1,0 +1,66 @@
+"""Languages: which locale a request speaks, through Flask-Babel.
+
+The public site speaks the site's ``LANGUAGE``, one for every reader: pages
+are cached for everyone, and a page negotiated per reader would split the
+cache or serve one reader's language to another. The admin, never cached,
+follows the author's browser (``Accept-Language``) among the catalogues the
+blog has, and falls back to the site's language.
+
+Catalogues live in ``blog/translations``; ``scripts/translations.sh`` extracts,
+updates and compiles them (README, "Languages").
+"""
+
+from babel import Locale, UnknownLocaleError, negotiate_locale
+from flask import Flask, current_app, has_request_context, request
+from flask_babel import Babel, get_locale
+
+from blog.dates import site_zone
+
+SOURCE_LOCALE = Locale("en")
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", str(SOURCE_LOCALE))
+    Babel(app, locale_selector=request_locale, timezone_selector=lambda: site_zone().key)
+    app.add_template_global(text_direction)
+    app.add_template_global(page_language)
+
+
+def locale_of(tag: str) -> Locale:
+    """A BCP 47 tag as typed in Settings ("pt-BR"), as Babel's locale; English if unknown."""
+    try:
+        return Locale.parse(tag.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return SOURCE_LOCALE
+
+
+def site_locale() -> Locale:
+    return locale_of(current_app.config["LANGUAGE"])
+
+
+def request_locale() -> str:
+    site = site_locale()
+    if not (has_request_context() and in_admin()):
+        return str(site)
+    catalogues = current_app.extensions["babel"].instance.list_translations()
+    # Babel's matching, not Werkzeug's: "ar-EG, en;q=0.5" must give Arabic, not English.
+    wanted = [tag.replace("-", "_") for tag in request.accept_languages.values()]
+    return negotiate_locale(wanted, [str(locale) for locale in catalogues]) or str(site)
+
+
+def in_admin() -> bool:
+    return request.path == "/admin" or request.path.startswith("/admin/")
+
+
+def text_direction(locale: Locale | None = None) -> str:
+    """``rtl`` or ``ltr``, for ``<html dir>``."""
+    locale = locale or get_locale() or SOURCE_LOCALE
+    return "rtl" if locale.character_order == "right-to-left" else "ltr"
+
+
+def page_language() -> str:
+    """The ``<html lang>`` tag: the site's own spelling, or the admin's negotiated one."""
+    locale = get_locale() or SOURCE_LOCALE
+    if locale == site_locale():
+        return current_app.config["LANGUAGE"]
+    return str(locale).replace("_", "-")
