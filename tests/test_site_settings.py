@@ -87,7 +87,7 @@ def test_every_setting_through_the_form(app, client, auth):
     assert "Settings saved." in response.get_data(as_text=True)
     assert config_in_a_request(app) == EXPECTED_CONFIG
     home = client.get("/").get_data(as_text=True)
-    assert '<html lang="fr">' in home
+    assert '<html lang="fr" dir="ltr">' in home
     assert "Notes from the Garden" in home and "Seeds and weeds" in home
     # And the form shows them back.
     html = client.get("/admin/settings").get_data(as_text=True)
