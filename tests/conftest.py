@@ -16,7 +16,7 @@ from flask_migrate import upgrade
 
 from blog import create_app
 from blog.extensions import db
-from blog.models import Post, PostKind, PostStatus, Tag, User, utcnow
+from blog.models import Post, PostKind, PostStatus, Role, Tag, User, utcnow
 from tests import live_server as live
 from tests.databases import scratch_database
 from tests.mail_server import MailServer
@@ -138,7 +138,8 @@ class AuthActions:
 @pytest.fixture
 def author(app) -> int:
     with app.app_context():
-        user = User(username="author", display_name="Ada Author")
+        # The site's owner, as the first user made with create-user is.
+        user = User(username="author", display_name="Ada Author", role=Role.ADMINISTRATOR)
         user.set_password(TEST_PASSWORD)
         db.session.add(user)
         db.session.commit()
