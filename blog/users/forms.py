@@ -2,7 +2,16 @@
 
 import sqlalchemy as sa
 from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    Length,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from blog.cli import MIN_PASSWORD_LENGTH
 from blog.extensions import db
@@ -10,8 +19,8 @@ from blog.forms import BlogForm
 from blog.models import Role, User
 
 ROLE_CHOICES = [
-    (Role.AUTHOR.value, "Author: writes and edits their own posts and pages"),
-    (Role.ADMINISTRATOR.value, "Administrator: everything, settings and users too"),
+    SelectChoice(Role.AUTHOR.value, "Author: writes and edits their own posts and pages"),
+    SelectChoice(Role.ADMINISTRATOR.value, "Administrator: everything, settings and users too"),
 ]
 PASSWORD_RULE = f"At least {MIN_PASSWORD_LENGTH} characters."
 TOO_SHORT = f"Please use at least {MIN_PASSWORD_LENGTH} characters."
@@ -50,8 +59,8 @@ class NewUserForm(BlogForm):
     password_method = RadioField(
         "How they get a password",
         choices=[
-            (SEND_LINK, "A one-time setup link, valid for 48 hours: they choose it"),
-            (SET_PASSWORD, "I type it now, twice"),
+            SelectChoice(SEND_LINK, "A one-time setup link, valid for 48 hours: they choose it"),
+            SelectChoice(SET_PASSWORD, "I type it now, twice"),
         ],
         default=SEND_LINK,
     )
@@ -64,11 +73,18 @@ class NewUserForm(BlogForm):
     def validate_username(self, field) -> None:
         taken = db.session.scalar(sa.select(User.id).where(User.username == field.data))
         if taken is not None:
-            raise ValueError(USERNAME_TAKEN)
+            raise ValidationError(USERNAME_TAKEN)
 
-    def validate_password(self, field) -> None:
-        if self.password_method.data == SET_PASSWORD and not field.data:
-            raise ValueError("Type the password, or choose the setup link.")
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        # Optional() ends the field's own checks when it is empty: asked here instead.
+        if self.password_method.data == SET_PASSWORD and not self.password.data:
+            self.password.errors = [
+                *self.password.errors,
+                "Type the password, or choose the setup link.",
+            ]
+            return False
+        return valid
 
 
 class RoleForm(BlogForm):
@@ -80,8 +96,8 @@ class RemoveForm(BlogForm):
     posts = RadioField(
         "Their posts and pages",
         choices=[
-            (REASSIGN, "Give them to another user (chosen below)"),
-            (KEEP, "Keep them under their name: the account stays, closed for good"),
+            SelectChoice(REASSIGN, "Give them to another user (chosen below)"),
+            SelectChoice(KEEP, "Keep them under their name: the account stays, closed for good"),
         ],
         default=REASSIGN,
     )
@@ -90,8 +106,9 @@ class RemoveForm(BlogForm):
     remove = SubmitField("Remove user")
 
     def validate_heir(self, field) -> None:
-        if self.posts.data == REASSIGN and field.data not in dict(field.choices):
-            raise ValueError("Choose who gets their posts and pages, or keep them.")
+        heirs = {choice.value for choice in field.choices}
+        if self.posts.data == REASSIGN and field.data not in heirs:
+            raise ValidationError("Choose who gets their posts and pages, or keep them.")
 
 
 class SetupForm(BlogForm):

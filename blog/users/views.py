@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, url_for
+from wtforms.fields.choices import SelectChoice
 
 from blog.errors import keeps_input_on_csrf_error
 from blog.extensions import db
@@ -96,7 +97,7 @@ def heir_choices(user: User) -> list[tuple[int, str]]:
         .where(User.id != user.id, User.status != UserStatus.REMOVED)
         .order_by(User.username)
     )
-    return [(other.id, f"{other.display_name} ({other.username})") for other in others]
+    return [SelectChoice(other.id, f"{other.display_name} ({other.username})") for other in others]
 
 
 @bp.get("/<id:user_id>")
