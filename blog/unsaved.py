@@ -17,10 +17,17 @@ from blog.extensions import db
 from blog.models import Post, User
 from blog.pagination import row_id
 
-EDITORS = frozenset({"admin.new_post", "admin.edit_post"})
+# Each editor, and where its text comes back: the post editor or the page editor.
+EDITORS = {
+    "admin.new_post": ("admin.new_post", "admin.edit_post", "post_id"),
+    "admin.edit_post": ("admin.new_post", "admin.edit_post", "post_id"),
+    "site.new_page": ("site.new_page", "site.edit_page", "page_id"),
+    "site.edit_page": ("site.new_page", "site.edit_page", "page_id"),
+}
 FIELDS = ("title", "slug", "body", "excerpt", "tags", "status", "published_at")
 PREFIX = "kept-"
 POST_FIELD = PREFIX + "post"
+EDITOR_FIELD = PREFIX + "editor"
 KEPT_NOTICE = (
     "Your session had ended, so your post is not saved yet. Log in and it will be "
     "back in the editor exactly as you typed it."
@@ -50,7 +57,9 @@ def sent_from_this_site() -> bool:
 def login_keeping_text(form):
     """The login page in answer to the editor's POST, carrying what it sent."""
     kept = {PREFIX + name: request.form.get(name, "") for name in FIELDS}
-    kept[POST_FIELD] = str(request.view_args.get("post_id") or "")
+    _, _, id_name = EDITORS[request.endpoint]
+    kept[POST_FIELD] = str(request.view_args.get(id_name) or "")
+    kept[EDITOR_FIELD] = request.endpoint
     return render_login(form, kept), 401
 
 
@@ -67,16 +76,21 @@ def render_login(form, kept: dict[str, str]) -> str:
 
 def back_to_the_editor(user: User, kept: dict[str, str]) -> str:
     """Keep the carried text as the author's autosave; the editor that shows it."""
+    from blog import roles
     from blog.admin.editing import typed_fields  # blog.admin imports this module
     from blog.admin.forms import PostForm
 
+    new_endpoint, edit_endpoint, id_name = EDITORS.get(
+        kept.get(EDITOR_FIELD, ""), EDITORS["admin.new_post"]
+    )
     post_id = row_id(kept.get(POST_FIELD))
-    if post_id is not None and db.session.get(Post, post_id) is None:
-        post_id = None  # deleted meanwhile: the text starts a new post
+    post = db.session.get(Post, post_id) if post_id is not None else None
+    if post is None or not roles.may_edit(user, post):
+        post_id = None  # deleted meanwhile, or another's: the text starts a new one
     fields = MultiDict({name: kept.get(PREFIX + name, "") for name in FIELDS})
     form = PostForm(formdata=fields, meta={"csrf": False})  # parses and cleans like the editor
     autosave = revisions.autosave(post_id, user, typed_fields(form))
     db.session.commit()
     if post_id is None:
-        return url_for("admin.new_post", autosave=autosave.id)
-    return url_for("admin.edit_post", post_id=post_id, autosave=autosave.id)
+        return url_for(new_endpoint, autosave=autosave.id)
+    return url_for(edit_endpoint, **{id_name: post_id}, autosave=autosave.id)

@@ -1,7 +1,7 @@
 """Pages at /admin/pages: list, write, preview, edit, delete."""
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -76,6 +76,8 @@ def edit_form(page: Post):
     form.parent_id.choices = parent_choices(page)
     if not form.is_submitted() and page.id is not None:
         form.parent_id.data = page.parent_id or NO_PARENT
+    if not form.is_submitted():
+        words_kept_through_the_login(form, page)
     if not form.validate_on_submit():
         return render_form(form, page)
     if form.preview.data:
@@ -90,6 +92,7 @@ def edit_form(page: Post):
     try:  # the revision statements flush the page: a slug taken meanwhile shows up here
         if previous is not None:
             revisions.keep_previous(page, previous)
+        revisions.forget_autosaves(page.id, current_user)
         db.session.commit()
     except IntegrityError:  # another request took the slug between the check and the commit
         db.session.rollback()
@@ -97,6 +100,20 @@ def edit_form(page: Post):
         return render_form(form, page)
     flash(f"Saved “{page.title}”.", "success")
     return redirect(url_for("site.edit_page", page_id=page.id))
+
+
+def words_kept_through_the_login(form: PageForm, page: Post) -> None:
+    """``?autosave=ID``: the text sent after the session ended, back in the editor.
+
+    Only the words travel (title, slug, body, status); the parent and the order
+    stay as saved.
+    """
+    wanted = request.args.get("autosave", type=int)
+    autosave = revisions.newer_autosave(page, current_user) if wanted else None
+    if autosave is not None and autosave.id == wanted:
+        form.title.data, form.slug.data = autosave.title, autosave.slug
+        form.body.data, form.status.data = autosave.body, autosave.status
+        flash("Your unsaved text is back in the editor. Save it to keep it.", "info")
 
 
 def parent_choices(page: Post) -> list[tuple[int, str]]:
