@@ -35,6 +35,7 @@ ADMINISTRATORS_ONLY = {
     "users.change_role",
     "users.disable_user",
     "users.enable_user",
+    "users.new_setup_link",
     "users.remove_user",
 }
 # One object each: an author's own works, another author's is a 404.

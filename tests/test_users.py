@@ -263,3 +263,14 @@ def test_user_actions_without_a_csrf_token_change_nothing(app, admin, author):
     assert admin.post(f"/admin/users/{bea}/role", data={"role": "administrator"}).status_code == 422
     user = user_named(app, "bea")
     assert (user.role, user.status) == (Role.AUTHOR, UserStatus.ACTIVE)
+
+
+def test_a_new_setup_link_replaces_the_old_one(app, admin):
+    old_link, _ = setup_link(admin)
+    bea = user_named(app, "bea").id
+    response = manage(admin, bea, "setup-link")
+    assert response.status_code == 200
+    new_link = SETUP_LINK.search(response.get_data(as_text=True)).group(1)
+    assert new_link != old_link
+    assert app.test_client().get(old_link).status_code == 404
+    assert app.test_client().get(new_link).status_code == 200

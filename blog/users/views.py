@@ -46,6 +46,11 @@ def new_user():
         db.session.commit()
         flash(f"Added {user.display_name}; they can log in as {user.username}.", "success")
         return redirect(url_for("users.list_users"))
+    return show_setup_link(user)
+
+
+def show_setup_link(user: User):
+    """A fresh link (the one before stops working), mailed if mail is on, shown once."""
     link = url_for("account.setup", token=accounts.issue_setup_link(user), _external=True)
     mailed = mail_setup_link(user, link)
     db.session.commit()
@@ -123,6 +128,16 @@ def change_role(user_id: int):
     role = "an administrator" if user.is_administrator else "an author"
     flash(f"{user.display_name} is now {role}.", "success")
     return redirect(url_for("users.manage_user", user_id=user.id))
+
+
+@bp.post("/<id:user_id>/setup-link")
+def new_setup_link(user_id: int):
+    """Another one-time link: for a link that expired, or a forgotten password."""
+    user = user_or_404(user_id)
+    form = EmptyForm()
+    if not form.validate_on_submit() or not user.is_active:
+        return render_manage(user, 422, status_form=form)
+    return show_setup_link(user)
 
 
 @bp.post("/<id:user_id>/disable")
