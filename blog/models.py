@@ -446,10 +446,6 @@ class Comment(db.Model):
     def thread_id(self) -> int:
         return self.root_id or self.id
 
-    @property
-    def is_by_post_author(self) -> bool:
-        return self.user_id is not None
-
     def reader_topics(self, deleted: bool = False) -> set[str]:
         """A comment readers see (or saw) is on its post's page and in the comment feeds."""
         if _statuses(self) & {CommentStatus.APPROVED, CommentStatus.REMOVED}:

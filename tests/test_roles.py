@@ -5,6 +5,8 @@ later without one fails ``test_every_admin_route_is_classified``, so nobody
 can add a screen and forget to decide who may use it.
 """
 
+import re
+
 import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
@@ -18,7 +20,7 @@ from blog.models import (
     Role,
     User,
 )
-from tests.conftest import TEST_PASSWORD, AuthActions, app_config, csrf_token, table_rows
+from tests.conftest import TEST_PASSWORD, AuthActions, app_config, csrf_token, permalink, table_rows
 from tests.databases import scratch_database
 
 # Whole screens for administrators: an author gets 403.
@@ -273,3 +275,20 @@ def test_the_role_column_refuses_other_values(app, author):
         with pytest.raises(sa.exc.IntegrityError):
             db.session.execute(sa.update(User).values(role="editor"))
         db.session.rollback()
+
+
+def test_another_authors_draft_is_not_shown_to_an_author(writer, world):
+    assert writer.get("/theirs-page/").status_code == 404
+    assert writer.get("/mine-page/").status_code == 200
+
+
+def test_the_post_author_badge_is_for_the_posts_own_author(app, writer, world):
+    with app.app_context():
+        post_id = world["theirs"]["post"]
+        for user_id, words in ((world["writer"], "A colleague says hi"), (world["other"], "Mine!")):
+            db.session.add(Comment(post_id=post_id, user_id=user_id, author_name=words,
+                                   body=words, status=CommentStatus.APPROVED))  # fmt: skip
+        db.session.commit()
+    html = writer.get(permalink(writer, "theirs post")).get_data(as_text=True)
+    badges = re.findall(r'class="fn">([^<]+)</span>\s*(<span class="badge">)?', html)
+    assert dict(badges) == {"A colleague says hi": "", "Mine!": '<span class="badge">'}
