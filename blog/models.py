@@ -148,8 +148,13 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Never shown to readers: for the author's own profile (and, later, mail).
     email: Mapped[str] = mapped_column(sa.String(254), default="", server_default="")
+    # A user from before roles existed could do everything: the migration and a
+    # restored older backup (blog/backup.py) make them administrators.
     role: Mapped[str] = mapped_column(
-        sa.String(16), default=Role.AUTHOR, server_default=Role.AUTHOR.value
+        sa.String(16),
+        default=Role.AUTHOR,
+        server_default=Role.AUTHOR.value,
+        info={"before_it_existed": Role.ADMINISTRATOR.value},
     )
     status: Mapped[str] = mapped_column(
         sa.String(16), default=UserStatus.ACTIVE, server_default=UserStatus.ACTIVE.value
