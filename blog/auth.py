@@ -186,7 +186,7 @@ def login():
         if user is not None:
             start_session(user, form.remember_me.data)
             if kept := unsaved.carried():
-                return redirect(unsaved.back_to_the_editor(user, kept))
+                return unsaved.back_to_the_form(user, kept)
             return redirect(next_url)
         form.form_errors.append(LOGIN_FAILED)
     return unsaved.render_login(form, unsaved.carried())

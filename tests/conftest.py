@@ -252,6 +252,12 @@ def world(app, author):
         return world
 
 
+@pytest.fixture
+def writer(client, world):
+    AuthActions(client).login("writer")
+    return client
+
+
 def slug_of(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 

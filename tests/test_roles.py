@@ -20,7 +20,7 @@ from blog.models import (
     Role,
     User,
 )
-from tests.conftest import TEST_PASSWORD, AuthActions, app_config, csrf_token, permalink, table_rows
+from tests.conftest import TEST_PASSWORD, app_config, csrf_token, permalink, table_rows
 from tests.databases import scratch_database
 
 # Whole screens for administrators: an author gets 403.
@@ -96,12 +96,6 @@ def admin_endpoints(app) -> dict[str, list]:
         if rule.rule == "/admin" or rule.rule.startswith("/admin/"):
             rules.setdefault(rule.endpoint, []).append(rule)
     return rules
-
-
-@pytest.fixture
-def writer(client, world):
-    AuthActions(client).login("writer")
-    return client
 
 
 def url_for_rule(app, rule, world, owner: str) -> str:
