@@ -274,3 +274,14 @@ def test_a_new_setup_link_replaces_the_old_one(app, admin):
     assert new_link != old_link
     assert app.test_client().get(old_link).status_code == 404
     assert app.test_client().get(new_link).status_code == 200
+
+
+def test_a_username_taken_between_the_check_and_the_save_is_a_message(app, admin, monkeypatch):
+    from blog.users.forms import NewUserForm
+
+    monkeypatch.setattr(NewUserForm, "validate_username", lambda form, field: None)
+    add_user(admin)
+    response = add_user(admin, display_name="Bea Twice")
+    assert response.status_code == 422
+    assert "Another user already has this username." in response.get_data(as_text=True)
+    assert user_named(app, "bea").display_name == "Bea Writer"

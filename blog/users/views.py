@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, url_for
+from sqlalchemy.exc import IntegrityError
 from wtforms.fields.choices import SelectChoice
 
 from blog.errors import keeps_input_on_csrf_error
@@ -10,7 +11,15 @@ from blog.forms import EmptyForm
 from blog.mail import messages, outbox, settings
 from blog.models import User, UserStatus
 from blog.users import account_bp, accounts, bp
-from blog.users.forms import KEEP, SEND_LINK, NewUserForm, RemoveForm, RoleForm, SetupForm
+from blog.users.forms import (
+    KEEP,
+    SEND_LINK,
+    USERNAME_TAKEN,
+    NewUserForm,
+    RemoveForm,
+    RoleForm,
+    SetupForm,
+)
 
 LINK_GONE = (
     "This setup link is not valid (any more): it works once, for 48 hours. "
@@ -43,6 +52,13 @@ def new_user():
     db.session.add(user)
     if form.password_method.data != SEND_LINK:
         user.set_password(form.password.data)
+    try:
+        db.session.flush()  # a username another request took since the check shows up here
+    except IntegrityError:
+        db.session.rollback()
+        form.username.errors.append(USERNAME_TAKEN)
+        return render_template("users/new.html", form=form), 422
+    if form.password_method.data != SEND_LINK:
         db.session.commit()
         flash(f"Added {user.display_name}; they can log in as {user.username}.", "success")
         return redirect(url_for("users.list_users"))
