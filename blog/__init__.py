@@ -74,7 +74,7 @@ def register_blueprints(app: Flask) -> None:
     from blog.pagination import RowIdConverter
 
     app.url_map.converters["id"] = RowIdConverter
-    from blog import auth, discovery, mail, media, pagecache, security
+    from blog import auth, discovery, mail, media, pagecache, security, users
     from blog.admin import bp as admin_bp
     from blog.comments.views import bp as comments_bp
     from blog.feeds import bp as feeds_bp
@@ -86,6 +86,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin_bp)
     register_site(app)  # settings, pages and the menu, edited at /admin
+    users.init_app(app)  # /admin/users, and new users' setup links
     app.register_blueprint(posts_bp)
     app.register_blueprint(comments_bp)
     mail.init_app(app)

@@ -47,7 +47,9 @@ def load_user(user_id: str) -> User | None:
     if not (number.isdigit() and version.isdigit()):
         return None
     user = db.session.get(User, int(number))
-    return user if user is not None and user.session_version == int(version) else None
+    if user is None or not user.is_active:  # disabled or removed: no session at all
+        return None
+    return user if user.session_version == int(version) else None
 
 
 @bp.before_app_request
@@ -97,9 +99,9 @@ def safe_next_url(target: str | None) -> str:
 
 def authenticate(username: str, password: str) -> User | None:
     user = db.session.scalar(sa.select(User).where(User.username == username))
-    if user is None or user.password_hash is None:
-        # Hash anyway, so "no such user" and "no password yet" (an imported
-        # author) take as long as "wrong password".
+    if user is None or user.password_hash is None or not user.is_active:
+        # Hash anyway, so "no such user", "no password yet" (an imported
+        # author) and "disabled" take as long as "wrong password".
         check_password_hash(_dummy_hash(password_hash_method()), password)
         return None
     return user if user.check_password(password) else None
@@ -184,7 +186,7 @@ def login():
         if user is not None:
             start_session(user, form.remember_me.data)
             if kept := unsaved.carried():
-                return redirect(unsaved.back_to_the_editor(user, kept))
+                return unsaved.back_to_the_form(user, kept)
             return redirect(next_url)
         form.form_errors.append(LOGIN_FAILED)
     return unsaved.render_login(form, unsaved.carried())

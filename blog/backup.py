@@ -88,6 +88,8 @@ def _typed(table: sa.Table, record: dict) -> dict:
 
 def _default(column: sa.Column) -> Any:
     """What a column added after the backup was written holds in its rows."""
+    if "before_it_existed" in column.info:  # what the column's migration gave old rows
+        return column.info["before_it_existed"]
     default = column.default
     return default.arg if default is not None and default.is_scalar else None
 

@@ -13,7 +13,7 @@ from blog import backup, pagecache
 from blog.database import prepare_site
 from blog.extensions import db
 from blog.media import archive
-from blog.models import Comment, Post, User
+from blog.models import Comment, Post, Role, User
 
 MIN_PASSWORD_LENGTH = 12
 
@@ -57,19 +57,24 @@ def read_password(from_stdin: bool) -> str:
 @click.argument("username")
 @click.option("--display-name", help="The name shown on posts (default: the username).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option("--role", type=click.Choice([role.value for role in Role]),
+              default=Role.ADMINISTRATOR.value, show_default=True,
+              help="An author writes and edits only their own posts and pages.")  # fmt: skip
 @with_appcontext
-def create_user_command(username: str, display_name: str | None, password_stdin: bool) -> None:
-    """Create an author who can log in."""
+def create_user_command(
+    username: str, display_name: str | None, password_stdin: bool, role: str
+) -> None:
+    """Create a user who can log in (the first one is the site's administrator)."""
     username = username.strip()
     if not username or len(username) > 64:
         raise click.BadParameter("use 1 to 64 characters", param_hint="USERNAME")
     if db.session.scalar(sa.select(User.id).where(User.username == username)) is not None:
         raise click.ClickException(f"The user {username!r} already exists.")
-    user = User(username=username, display_name=display_name or username)
+    user = User(username=username, display_name=display_name or username, role=role)
     user.set_password(read_password(password_stdin))
     db.session.add(user)
     db.session.commit()
-    click.echo(f"Created the author {username!r}.")
+    click.echo(f"Created the author {username!r} ({role}).")
 
 
 @click.command("set-password")

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask import Flask, url_for
 
 from blog.extensions import db
-from blog.models import User, UTCDateTime
+from blog.models import Role, User, UTCDateTime
 
 
 def configure_engines(app: Flask) -> None:
@@ -85,7 +85,7 @@ def prepare_site(app: Flask, base_url: str = "http://127.0.0.1:8000") -> None:
 
 def _create_first_admin(app: Flask, base_url: str) -> None:
     password = secrets.token_urlsafe(12)
-    admin = User(username="admin", display_name="Admin")
+    admin = User(username="admin", display_name="Admin", role=Role.ADMINISTRATOR)
     admin.set_password(password)
     db.session.add(admin)
     db.session.commit()

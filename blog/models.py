@@ -96,6 +96,20 @@ class PostKind(enum.StrEnum):
     PAGE = "page"  # at its own path (/about/team/), in the sitemap, search and the menu
 
 
+class Role(enum.StrEnum):
+    """What a user may do: blog/roles.py says it for every route and object."""
+
+    ADMINISTRATOR = "administrator"  # everything
+    AUTHOR = "author"  # their own posts and pages, and the comments on them
+
+
+class UserStatus(enum.StrEnum):
+    ACTIVE = "active"
+    DISABLED = "disabled"  # cannot log in; re-enabled by an administrator
+    # Removed, but kept because their posts were: the name stays on them, nothing else.
+    REMOVED = "removed"
+
+
 class CommentStatus(enum.StrEnum):
     PENDING = "pending"
     APPROVED = "approved"
@@ -120,6 +134,10 @@ def password_hash_method() -> str:
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
+    __table_args__ = (
+        sa.CheckConstraint("role IN ('administrator', 'author')", name="role"),
+        sa.CheckConstraint("status IN ('active', 'disabled', 'removed')", name="status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(sa.String(64), unique=True)
@@ -130,6 +148,29 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Never shown to readers: for the author's own profile (and, later, mail).
     email: Mapped[str] = mapped_column(sa.String(254), default="", server_default="")
+    # A user from before roles existed could do everything: the migration and a
+    # restored older backup (blog/backup.py) make them administrators.
+    role: Mapped[str] = mapped_column(
+        sa.String(16),
+        default=Role.AUTHOR,
+        server_default=Role.AUTHOR.value,
+        info={"before_it_existed": Role.ADMINISTRATOR.value},
+    )
+    status: Mapped[str] = mapped_column(
+        sa.String(16), default=UserStatus.ACTIVE, server_default=UserStatus.ACTIVE.value
+    )
+    # A one-time setup link (blog/users/setup.py): only the token's SHA-256 is kept.
+    setup_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True, index=True)
+    setup_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def is_active(self) -> bool:
+        """Flask-Login's question: a disabled or removed user has no session."""
+        return self.status == UserStatus.ACTIVE
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.role == Role.ADMINISTRATOR
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method=password_hash_method())
@@ -268,12 +309,14 @@ class Post(db.Model):
         return self.published_at or self.created_at
 
     def editable_by(self, user) -> bool:
-        """Whether ``user`` may change this post: every logged-in author may, for now.
+        """Whether ``user`` may change this post: the one policy, blog/roles.py, says.
 
         Pages that show the answer are personal, never stored by the page cache
         (blog/pagecache/policy.py), so a reader never gets an author's Edit link.
         """
-        return self.id is not None and bool(user.is_authenticated)
+        from blog import roles  # it imports this module
+
+        return self.id is not None and roles.may_edit(user, self)
 
     @property
     def is_page(self) -> bool:
@@ -408,10 +451,6 @@ class Comment(db.Model):
     def thread_id(self) -> int:
         return self.root_id or self.id
 
-    @property
-    def is_by_post_author(self) -> bool:
-        return self.user_id is not None
-
     def reader_topics(self, deleted: bool = False) -> set[str]:
         """A comment readers see (or saw) is on its post's page and in the comment feeds."""
         if _statuses(self) & {CommentStatus.APPROVED, CommentStatus.REMOVED}:
@@ -474,6 +513,11 @@ class MediaItem(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     # The WordPress attachment id of an imported item.
     wp_id: Mapped[int | None] = mapped_column(sa.BigInteger, unique=True)
+    # Who uploaded it (None: imported, or the uploader was removed): authors
+    # change and delete only their own (blog/roles.py). No foreign key, as for
+    # posts.parent_id: SQLite could only add one by rebuilding the table, so
+    # removing a user clears it (blog/users/accounts.py).
+    uploader_id: Mapped[int | None] = mapped_column(index=True)
 
     def file_name_of(self, rendition: dict) -> str:
         return f"{self.sha256[:2]}/{self.sha256}-{rendition['width']}.{rendition['ext']}"

@@ -16,7 +16,9 @@ from flask_migrate import upgrade
 
 from blog import create_app
 from blog.extensions import db
-from blog.models import Post, PostKind, PostStatus, Tag, User, utcnow
+from blog.models import Comment, MediaItem, Post, PostKind, PostStatus, Role, Tag, User, utcnow
+from blog.revisions import PostRevision
+from blog.site.models import MenuItem, MenuKind
 from tests import live_server as live
 from tests import pseudo_locale
 from tests.databases import scratch_database
@@ -146,7 +148,8 @@ class AuthActions:
 @pytest.fixture
 def author(app) -> int:
     with app.app_context():
-        user = User(username="author", display_name="Ada Author")
+        # The site's owner, as the first user made with create-user is.
+        user = User(username="author", display_name="Ada Author", role=Role.ADMINISTRATOR)
         user.set_password(TEST_PASSWORD)
         db.session.add(user)
         db.session.commit()
@@ -213,6 +216,54 @@ def make_page(app, author):
             return page.id
 
     return make
+
+
+def make_user(username: str, role: Role = Role.AUTHOR) -> int:
+    user = User(username=username, display_name=username.title(), role=role)
+    user.set_password(TEST_PASSWORD)
+    db.session.add(user)
+    db.session.flush()
+    return user.id
+
+
+def things_of(user_id: int, name: str) -> dict[str, int]:
+    """A post with a held comment and a revision, a page and an image, all of ``user_id``."""
+    post = Post(title=f"{name} post", slug=f"{name}-post", body="Words.", author_id=user_id,
+                status=PostStatus.PUBLISHED, published_at=utcnow() - timedelta(days=1))  # fmt: skip
+    page = Post(title=f"{name} page", slug=f"{name}-page", body="Words.", author_id=user_id,
+                kind=PostKind.PAGE, status=PostStatus.DRAFT)  # fmt: skip
+    db.session.add_all([post, page])
+    db.session.flush()
+    comment = Comment(post_id=post.id, author_name="Reader", body="Hello", status="pending")
+    revision = PostRevision(post_id=post.id, title="Older", body="Older words.")
+    media = MediaItem(sha256=f"{user_id:064d}", file_name=f"{name}.png", width=1, height=1,
+                      uploaded_bytes=1, uploader_id=user_id,
+                      renditions=[{"width": 1, "height": 1, "ext": ext, "bytes": 1}
+                                  for ext in ("webp", "png")])  # fmt: skip
+    db.session.add_all([comment, revision, media])
+    db.session.flush()
+    return {"post": post.id, "page": page.id, "comment": comment.id,
+            "revision": revision.id, "media": media.id}  # fmt: skip
+
+
+@pytest.fixture
+def world(app, author):
+    """The administrator (``author``), the logged-in author ``writer`` and ``other``."""
+    with app.app_context():
+        writer, other = make_user("writer"), make_user("other")
+        menu = MenuItem(position=1, label="Home", kind=MenuKind.HOME)
+        db.session.add(menu)
+        mine, theirs = things_of(writer, "mine"), things_of(other, "theirs")
+        world = {"admin": author, "writer": writer, "other": other, "mine": mine, "theirs": theirs}
+        db.session.commit()
+        world["menu"] = menu.id
+        return world
+
+
+@pytest.fixture
+def writer(client, world):
+    AuthActions(client).login("writer")
+    return client
 
 
 def slug_of(name: str) -> str:

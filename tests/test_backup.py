@@ -5,12 +5,13 @@ import json
 import tarfile
 
 import pytest
+import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from blog import create_app
 from blog.backup import SKIPPED_TABLES
 from blog.extensions import db
-from blog.models import Comment, CommentStatus, PostStatus, utcnow
+from blog.models import Comment, CommentStatus, PostStatus, User, utcnow
 from tests.conftest import app_config, empty_database, table_rows
 from tests.databases import scratch_database
 from tests.test_media import upload
@@ -168,3 +169,23 @@ def test_an_archive_member_outside_the_store_is_refused(app, runner, tmp_path):
     result = runner.invoke(args=["import", str(backup)])
     assert result.exit_code != 0 and "is not a media file of this blog" in result.output
     assert not (tmp_path.parent / "escaped.txt").exists()
+
+
+def test_users_of_a_backup_from_before_roles_are_administrators(full_blog, runner, tmp_path):
+    """As the migration does: whoever could log in then could do everything."""
+    backup = tmp_path / "backup.json"
+    runner.invoke(args=["export", str(backup)])
+    data = json.loads(backup.read_text(encoding="utf-8"))
+    for record in data["users"]:
+        del record["role"]
+    backup.write_text(json.dumps(data), encoding="utf-8")
+    with scratch_database(tmp_path, "before-roles") as url:
+        target = create_app(app_config(url))
+        with target.app_context():
+            upgrade()
+        result = target.test_cli_runner().invoke(args=["import", str(backup)])
+        assert result.exit_code == 0, result.output
+        with target.app_context():
+            roles = set(db.session.scalars(sa.select(User.role)))
+            db.engine.dispose()
+    assert roles == {"administrator"}

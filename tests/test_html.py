@@ -86,6 +86,24 @@ def add_pages(app, post_id: int) -> int:
         return about.id
 
 
+def add_users(client, folder: Path) -> None:
+    """The users' screens: the list, adding (refused, then by link), managing, the setup form."""
+    save(folder, "users", client.get("/admin/users/"))
+    save(folder, "new-user", client.get("/admin/users/new"))
+    bad = {"username": "two words", "display_name": "", "password_method": "password"}
+    save(folder, "new-user-errors", post_form(client, "/admin/users/new", bad))
+    new = {"username": "bea", "display_name": "Bea", "role": "author", "password_method": "link"}
+    shown = post_form(client, "/admin/users/new", new)
+    save(folder, "setup-link", shown)
+    link = re.search(r"<code>http://localhost(/account/setup/[^<]+)</code>", shown.text).group(1)
+    save(folder, "setup", client.application.test_client().get(link))
+    listed = client.get("/admin/users/").text
+    owner = re.search(r'href="(/admin/users/\d+)">Ada Author<', listed).group(1)
+    save(folder, "manage-user", client.get(owner))
+    demote = {"csrf_token": csrf_token(client.get(owner)), "role": "author"}  # the last one
+    save(folder, "manage-user-errors", client.post(owner + "/role", data=demote))
+
+
 def test_every_page_type_is_valid_html(app, client, auth, make_post, tmp_path):
     if shutil.which("java") is None:
         pytest.fail("The HTML checker needs Java: apt-get install default-jre-headless")
@@ -154,6 +172,7 @@ def test_every_page_type_is_valid_html(app, client, auth, make_post, tmp_path):
     save(tmp_path, "profile-errors", post_form(client, "/admin/profile", bad_profile))
     bad_link = {"target": "url", "label": "Evil", "url": "javascript:alert(1)"}
     save(tmp_path, "menu-errors", post_form(client, "/admin/menu", bad_link))
+    add_users(client, tmp_path)
     save(
         tmp_path,
         "preview",
@@ -181,6 +200,10 @@ def test_every_page_type_is_valid_html(app, client, auth, make_post, tmp_path):
         "page-preview": "Preview — not saved yet",
         "menu": "Move down",
         "menu-errors": 'class="field-error"',
+        "new-user-errors": 'class="field-error"',
+        "setup-link": "/account/setup/",
+        "setup": "Choose your password",
+        "manage-user-errors": "the last administrator",
     }.items():
         assert marker in (tmp_path / f"{name}.html").read_text(), name
 
@@ -189,4 +212,4 @@ def test_every_page_type_is_valid_html(app, client, auth, make_post, tmp_path):
         capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
-    assert len(list(tmp_path.glob("*.html"))) == 40
+    assert len(list(tmp_path.glob("*.html"))) == 47

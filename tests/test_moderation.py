@@ -225,6 +225,20 @@ POSTS = {
 }
 
 
+# The edit and reply forms carry their text through the login (blog/unsaved.py):
+# the login page answers them itself, and nothing is written.
+CARRIED_THROUGH_THE_LOGIN = frozenset({"edit", "reply"})
+
+
+def assert_sent_to_the_login(response, name: str) -> None:
+    if name in CARRIED_THROUGH_THE_LOGIN:
+        assert response.status_code == 401
+        assert 'class="login-form"' in response.get_data(as_text=True)
+    else:
+        assert response.status_code == 302
+        assert response.headers["Location"].startswith("/login?next=")
+
+
 def post_request(name: str, comment_id: int) -> tuple[str, dict]:
     url, data = POSTS[name]
     return url.format(id=comment_id), {
@@ -248,9 +262,8 @@ def test_anonymous_posts_without_a_token_change_nothing(
     before = snapshot(app)
     url, data = post_request(name, comment_id)
     response = client.post(url, data=data)
-    assert response.status_code in (302, 400)
-    if response.status_code == 302:
-        assert response.headers["Location"].startswith("/login?next=")
+    if response.status_code != 400:  # refused for the token before the login is asked
+        assert_sent_to_the_login(response, name)
     assert snapshot(app) == before
 
 
@@ -262,8 +275,7 @@ def test_anonymous_posts_with_a_valid_token_are_sent_to_login(
     before = snapshot(app)
     url, data = post_request(name, comment_id)
     response = client.post(url, data={"csrf_token": csrf_token(client.get("/login")), **data})
-    assert response.status_code == 302
-    assert response.headers["Location"].startswith("/login?next=")
+    assert_sent_to_the_login(response, name)
     assert snapshot(app) == before
 
 

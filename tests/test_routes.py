@@ -7,7 +7,7 @@ from blog.models import Comment, MediaItem, Post, Tag, User
 
 SAMPLE_VALUES = {"slug": "sample", "year": 2026, "month": 1, "post_id": 1, "comment_id": 1,
                  "action": "approve", "filename": "css/blog.css", "token": "sample",
-                 "revision_id": 1, "item_id": 1, "page_id": 1, "path": "about/team",
+                 "revision_id": 1, "item_id": 1, "page_id": 1, "path": "about/team", "user_id": 1,
                  "name": "ab/" + "ab" * 32 + "-480.webp"}  # fmt: skip
 
 

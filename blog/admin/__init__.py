@@ -3,7 +3,7 @@
 from flask import Blueprint
 from flask_login import current_user
 
-from blog import unsaved
+from blog import roles, unsaved
 from blog.admin.moderation import pending_count
 from blog.auth import LoginForm
 from blog.extensions import login_manager
@@ -30,7 +30,10 @@ def moderation_queue() -> dict:
     """The number of held comments, shown in the author's navigation."""
     if not current_user.is_authenticated:
         return {}
-    return {"pending_comments": pending_count()}
+    return {
+        "pending_comments": pending_count(roles.comments_visible_to(current_user)),
+        "is_administrator": roles.is_administrator(current_user),
+    }
 
 
 from blog.admin import comment_views, media_views, revision_views, views  # noqa: E402, F401  (they register on bp)

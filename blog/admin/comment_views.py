@@ -5,6 +5,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
+from blog import roles
 from blog.admin import bp, moderation
 from blog.admin.forms import CommentEditForm, CommentReplyForm
 from blog.comments.views import comment_url
@@ -32,7 +33,7 @@ def comments():
     tab = current_tab()
     select = (
         sa.select(Comment)
-        .where(Comment.status == tab)
+        .where(Comment.status == tab, roles.comments_visible_to(current_user))
         .options(selectinload(Comment.post), selectinload(Comment.parent))
         .order_by(Comment.created_at.desc(), Comment.id.desc())
     )
@@ -40,7 +41,7 @@ def comments():
         "admin/comments.html",
         tab=tab,
         pagination=db.paginate(select, page=page_arg(), per_page=COMMENTS_PER_PAGE),
-        counts=moderation.counts(),
+        counts=moderation.counts(roles.comments_visible_to(current_user)),
         actions=moderation.actions_for(tab),
         labels=moderation.LABELS,
         form=EmptyForm(),
@@ -53,6 +54,7 @@ def moderate(comment_id: int, action: str):
     if action not in moderation.ACTIONS:
         abort(404)
     comment = db.get_or_404(Comment, comment_id)
+    roles.require(roles.may_moderate(current_user, comment))
     if EmptyForm().validate_on_submit():
         done = moderation.apply(action, [comment])
         flash(f"{moderation.LABELS[action]}: {done} comment{'s' if done != 1 else ''}.", "success")
@@ -67,7 +69,9 @@ def bulk_moderate():
     if action not in moderation.ACTIONS or not ids:
         flash("Tick some comments and choose an action.", "error")
     elif EmptyForm().validate_on_submit():
-        selected = db.session.scalars(sa.select(Comment).where(Comment.id.in_(ids))).all()
+        # Each id is checked: another author's comments among them are left alone.
+        mine = roles.comments_visible_to(current_user)
+        selected = db.session.scalars(sa.select(Comment).where(Comment.id.in_(ids), mine)).all()
         done = moderation.apply(action, list(selected))
         flash(f"{moderation.LABELS[action]}: {done} comment{'s' if done != 1 else ''}.", "success")
     return back_to_tab(current_tab())
@@ -78,6 +82,7 @@ def bulk_moderate():
 def edit_comment(comment_id: int):
     """Correct a comment: its text, its author's details or its status."""
     comment = db.get_or_404(Comment, comment_id)
+    roles.require(roles.may_moderate(current_user, comment))
     if comment.status == CommentStatus.REMOVED:
         abort(404)
     form = CommentEditForm(obj=comment, comment=comment.body)
@@ -99,6 +104,7 @@ def edit_comment(comment_id: int):
 def reply_to_comment(comment_id: int):
     """Answer a comment as the author; a held comment is approved by the answer."""
     parent = db.get_or_404(Comment, comment_id, options=[selectinload(Comment.post)])
+    roles.require(roles.may_moderate(current_user, parent))
     if parent.status not in (CommentStatus.PENDING, CommentStatus.APPROVED):
         abort(404)
     form = CommentReplyForm()

@@ -2,9 +2,11 @@
 
 import sqlalchemy as sa
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from wtforms import StringField, SubmitField
 from wtforms.validators import Length
 
+from blog import roles
 from blog.admin import bp
 from blog.extensions import csrf, db
 from blog.forms import BlogForm, EmptyForm
@@ -29,10 +31,17 @@ def alt_form(item: MediaItem, **kwargs) -> MediaAltForm:
 @bp.route("/media")
 def media():
     """The images, newest first, a page at a time."""
-    select = sa.select(MediaItem).order_by(MediaItem.created_at.desc(), MediaItem.id.desc())
+    select = (
+        sa.select(MediaItem)
+        .where(roles.media_visible_to(current_user))
+        .order_by(MediaItem.created_at.desc(), MediaItem.id.desc())
+    )
     pagination = window(select, page_arg(), current_app.config["MEDIA_PER_PAGE"])
     posts = db.session.execute(
-        sa.select(Post.id, Post.title).order_by(Post.created_at.desc()).limit(POSTS_TO_INSERT_INTO)
+        sa.select(Post.id, Post.title)
+        .where(roles.posts_visible_to(current_user))
+        .order_by(Post.created_at.desc())
+        .limit(POSTS_TO_INSERT_INTO)
     ).all()
     return render_template(
         "admin/media.html",
@@ -48,6 +57,7 @@ def media():
 def media_alt(item_id: int):
     """Change the alt text offered when the image is inserted into a post."""
     item = db.get_or_404(MediaItem, item_id)
+    roles.require(roles.may_manage_media(current_user, item))
     form = alt_form(item)
     if form.validate_on_submit():
         item.alt = (form.alt.data or "").strip()
@@ -62,6 +72,7 @@ def media_alt(item_id: int):
 def delete_media(item_id: int):
     """Delete an image and its files, unless a post still shows it."""
     item = db.get_or_404(MediaItem, item_id)
+    roles.require(roles.may_manage_media(current_user, item))
     if EmptyForm().validate_on_submit():
         name = item.file_name
         if users := library.delete(item):

@@ -59,15 +59,16 @@ def delete_permanently(comment: Comment) -> None:
     comment.user_id = None
 
 
-def counts() -> dict[str, int]:
+def counts(visible: sa.ColumnElement[bool]) -> dict[str, int]:
+    """Comments by status, of those ``visible`` (blog/roles.py: comments_visible_to)."""
     rows = db.session.execute(
-        sa.select(Comment.status, sa.func.count(Comment.id)).group_by(Comment.status)
+        sa.select(Comment.status, sa.func.count(Comment.id)).where(visible).group_by(Comment.status)
     )
     found = dict(rows.all())
     return {tab: found.get(tab, 0) for tab in TABS}
 
 
-def pending_count() -> int:
+def pending_count(visible: sa.ColumnElement[bool]) -> int:
     return db.session.scalar(
-        sa.select(sa.func.count(Comment.id)).where(Comment.status == CommentStatus.PENDING)
+        sa.select(sa.func.count(Comment.id)).where(Comment.status == CommentStatus.PENDING, visible)
     )

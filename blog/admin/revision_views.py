@@ -4,7 +4,7 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from blog import revisions
+from blog import revisions, roles
 from blog.admin import bp
 from blog.admin.editing import tags_named, typed_fields, when
 from blog.admin.forms import PostForm
@@ -19,9 +19,11 @@ CURRENT = "current"
 
 
 def post_with_tags(post_id: int) -> Post:
-    return db.get_or_404(
+    post = db.get_or_404(
         Post, post_id, options=[selectinload(Post.tags), selectinload(Post.author)]
     )
+    roles.require(roles.may_edit(current_user, post))
+    return post
 
 
 @bp.get("/posts/<id:post_id>/revisions", endpoint="revisions")
@@ -85,7 +87,7 @@ def autosave_new():
 @keeps_input_on_csrf_error
 def autosave(post_id: int):
     """Keep what the editor holds now (editor.js sends it every 30 s and on leaving)."""
-    db.get_or_404(Post, post_id)
+    roles.require(roles.may_edit(current_user, db.get_or_404(Post, post_id)))
     return keep_autosave(post_id)
 
 

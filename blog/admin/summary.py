@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from blog import roles
 from blog.admin.moderation import pending_count
 from blog.extensions import db
 from blog.models import Comment, CommentStatus, Post, PostStatus, utcnow
@@ -10,24 +11,27 @@ from blog.models import Comment, CommentStatus, Post, PostStatus, utcnow
 LATEST_COMMENTS = 5
 
 
-def counts() -> dict[str, int]:
+def counts(user) -> dict[str, int]:
+    """What waits for ``user``: of their own posts and comments unless an administrator."""
     drafts, scheduled = db.session.execute(
         sa.select(
             sa.func.count().filter(Post.status == PostStatus.DRAFT),
             sa.func.count().filter(
                 Post.status == PostStatus.PUBLISHED, Post.published_at > utcnow()
             ),
-        )
+        ).where(roles.posts_visible_to(user))
     ).one()
-    return {"drafts": drafts, "scheduled": scheduled, "pending": pending_count()}
+    pending = pending_count(roles.comments_visible_to(user))
+    return {"drafts": drafts, "scheduled": scheduled, "pending": pending}
 
 
-def latest_comments() -> list[Comment]:
+def latest_comments(user) -> list[Comment]:
     """The newest comments that are shown or waiting: what the author answers first."""
     return list(
         db.session.scalars(
             sa.select(Comment)
             .where(Comment.status.in_([CommentStatus.PENDING, CommentStatus.APPROVED]))
+            .where(roles.comments_visible_to(user))
             .options(selectinload(Comment.post))
             .order_by(Comment.created_at.desc(), Comment.id.desc())
             .limit(LATEST_COMMENTS)

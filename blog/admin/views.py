@@ -4,7 +4,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from blog import revisions
+from blog import revisions, roles
 from blog.admin import bp, moderation, summary
 from blog.admin.editing import (
     SLUG_TAKEN,
@@ -43,6 +43,7 @@ def dashboard():
     select = (
         sa.select(Post, approved)
         .where(Post.kind == PostKind.POST)  # pages have their own list (blog/site/)
+        .where(roles.posts_visible_to(current_user))
         .order_by(Post.created_at.desc(), Post.id.desc())
     )
     pagination = window(select, page_arg(), DASHBOARD_POSTS_PER_PAGE, rows=True)
@@ -50,8 +51,8 @@ def dashboard():
         "admin/dashboard.html",
         rows=pagination.items,
         pagination=pagination,
-        counts=summary.counts(),
-        latest_comments=summary.latest_comments(),
+        counts=summary.counts(current_user),
+        latest_comments=summary.latest_comments(current_user),
         actions_for=moderation.actions_for,
         labels=moderation.LABELS,
         form=EmptyForm(),
@@ -72,6 +73,7 @@ def edit_post(post_id: int):
     post = db.get_or_404(
         Post, post_id, options=[selectinload(Post.tags), selectinload(Post.author)]
     )
+    roles.require(roles.may_edit(current_user, post))
     if post.is_page:
         return redirect(url_for("site.edit_page", page_id=post.id))
     return edit_form(post)
@@ -161,6 +163,7 @@ def render_form(form: PostForm, post: Post, preview: Post | None = None, upload=
 def delete_post(post_id: int):
     """Ask, then delete a post (the deletion itself is a POST)."""
     post = db.get_or_404(Post, post_id)
+    roles.require(roles.may_edit(current_user, post))
     form = EmptyForm()
     if form.validate_on_submit():
         db.session.delete(post)

@@ -8,7 +8,7 @@ from flask import current_app, url_for
 from blog.extensions import db
 from blog.mail import messages, outbox, settings
 from blog.mail.models import OutboxMessage
-from blog.models import Comment, CommentStatus, Post, User, utcnow
+from blog.models import Comment, CommentStatus, Post, Role, User, UserStatus, utcnow
 
 REVIEW_ACTIONS = ("approve", "spam", "trash")
 
@@ -21,16 +21,25 @@ def wants_mail(comment: Comment) -> bool:
     return choice == "all" or comment.status == CommentStatus.PENDING
 
 
-def author_recipients() -> list[str]:
-    """MAIL_TO, or else the authors' own addresses (given at /admin/profile)."""
+def author_recipients(comment: Comment) -> list[str]:
+    """MAIL_TO, or else the addresses (given at /admin/profile) of those who may
+    moderate the comment: the administrators and the post's own author."""
+    may_moderate = sa.or_(
+        User.role == Role.ADMINISTRATOR,
+        User.id == sa.select(Post.author_id).where(Post.id == comment.post_id).scalar_subquery(),
+    )
     return settings.author_recipients(current_app.config) or list(
-        db.session.scalars(sa.select(User.email).where(User.email != "").order_by(User.id))
+        db.session.scalars(
+            sa.select(User.email)
+            .where(User.email != "", User.status == UserStatus.ACTIVE, may_moderate)
+            .order_by(User.id)
+        )
     )
 
 
 def notify(comment: Comment) -> None:
     """Queue the author's mail about a new comment, within the burst allowance."""
-    recipients = author_recipients()
+    recipients = author_recipients(comment)
     if not recipients or not wants_mail(comment):
         return
     config = current_app.config

@@ -2,8 +2,9 @@
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, render_template, request
-from flask_login import login_required
+from flask_login import current_user, login_required
 
+from blog import roles
 from blog.extensions import csrf, db
 from blog.forms import EmptyForm
 from blog.mail import author, settings, subscriptions
@@ -55,6 +56,7 @@ def require_login() -> None:
 def review(comment_id: int):
     """The page the author's mail links to: the comment and its buttons. A GET changes nothing."""
     comment = db.get_or_404(Comment, comment_id)
+    roles.require(roles.may_moderate(current_user, comment))
     if comment.status == CommentStatus.REMOVED:
         abort(404)
     action = request.args.get("action")
@@ -69,6 +71,7 @@ def review(comment_id: int):
 
 
 @admin_bp.get("/outbox")
+@roles.administrators_only
 def outbox_page():
     """Mail that could not be sent, with the server's last answer, and what is waiting."""
     failed = db.session.scalars(

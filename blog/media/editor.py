@@ -10,6 +10,7 @@ the body is sent to /admin/media/upload and its Markdown put at the cursor.
 import re
 
 from flask import current_app, flash, request
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import StringField, SubmitField
@@ -75,7 +76,7 @@ def receive(upload: ImageUploadForm) -> tuple[MediaItem, str] | None:
     alt = (upload.image_alt.data or "").strip()
     try:
         data = file.read(current_app.config["MEDIA_MAX_BYTES"] + 1)
-        item = library.add_image(data, file.filename, alt)
+        item = library.add_image(data, file.filename, alt, uploader_id=current_user.id)
     except ImageRefused as refusal:
         upload.image.errors.append(str(refusal))
         return None

@@ -28,12 +28,14 @@ def megabytes(size: int) -> str:
     return f"{size / 1_000_000:.1f} MB"
 
 
-def add_image(data: bytes, file_name: str, alt: str = "") -> MediaItem:
+def add_image(
+    data: bytes, file_name: str, alt: str = "", uploader_id: int | None = None
+) -> MediaItem:
     """The media item for ``data``: made once (checked, re-encoded, stored), then found again.
 
     Raises ImageRefused with a message for the author.
     """
-    item = image_item(data, file_name, alt)
+    item = image_item(data, file_name, alt, uploader_id)
     try:
         db.session.commit()
     except IntegrityError:  # the same photo, uploaded at the same moment by another request
@@ -42,7 +44,9 @@ def add_image(data: bytes, file_name: str, alt: str = "") -> MediaItem:
     return item
 
 
-def image_item(data: bytes, file_name: str, alt: str = "") -> MediaItem:
+def image_item(
+    data: bytes, file_name: str, alt: str = "", uploader_id: int | None = None
+) -> MediaItem:
     """The item for ``data``, found or made and added to the session; the caller commits.
 
     The files are stored at once: should the commit fail, they stay unreferenced
@@ -68,6 +72,7 @@ def image_item(data: bytes, file_name: str, alt: str = "") -> MediaItem:
         width=made.width,
         height=made.height,
         uploaded_bytes=len(data),
+        uploader_id=uploader_id,
         renditions=[
             {"width": copy.width, "height": copy.height, "ext": copy.extension,
              "bytes": len(copy.data)}

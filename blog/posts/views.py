@@ -102,7 +102,7 @@ def post(year: int, month: int, slug: str):
     """One post and its discussion; drafts and scheduled posts only for the author."""
     pagecache.depends_on(post_topic(slug))  # before the post is found: see depends_on
     post = queries.post_by_slug(slug) if text.is_valid_slug(slug) else None
-    if post is None or not (post.is_published or current_user.is_authenticated):
+    if post is None or not (post.is_published or post.editable_by(current_user)):
         abort(404)
     if post.is_page:  # a page once published as a post (as import-wxr used to): its new home
         return redirect(post_url(post), 301)

@@ -1,15 +1,17 @@
 """The site as the administrator shapes it in the browser: settings, pages, the menu."""
 
 from flask import Blueprint, Flask
-from flask_login import login_required
 
 bp = Blueprint("site", __name__, url_prefix="/admin")
 
 
 @bp.before_request
-@login_required
-def require_login() -> None:
-    """Guard every route here at once, as the admin blueprint does."""
+def require_login():
+    """Guard every route here at once, as the admin blueprint does, and as it
+    does, carry the page editor's text through the login (blog/unsaved.py)."""
+    from blog.admin import require_login as admin_login  # blog.admin's views import blog.site
+
+    return admin_login()
 
 
 def init_app(app: Flask) -> None:

@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 
+from blog import roles
 from blog.errors import keeps_input_on_csrf_error
 from blog.extensions import db
 from blog.forms import EmptyForm
@@ -31,6 +32,7 @@ def rename_form(item: MenuItem) -> RenameMenuItemForm:
 
 
 @bp.route("/menu", methods=["GET", "POST"])
+@roles.administrators_only
 @keeps_input_on_csrf_error
 def edit_menu():
     """The menu's links in order, each with its buttons, and a form to add one."""
@@ -70,6 +72,7 @@ def item_or_404(item_id: int) -> MenuItem:
 
 
 @bp.post("/menu/<id:item_id>/rename")
+@roles.administrators_only
 @keeps_input_on_csrf_error
 def rename_menu_item(item_id: int):
     item = item_or_404(item_id)
@@ -85,6 +88,7 @@ def rename_menu_item(item_id: int):
 
 
 @bp.post("/menu/<id:item_id>/move")
+@roles.administrators_only
 def move_menu_item(item_id: int):
     """Swap the item with the one before (up) or after (down) it."""
     item = item_or_404(item_id)
@@ -102,6 +106,7 @@ def move_menu_item(item_id: int):
 
 
 @bp.post("/menu/<id:item_id>/remove")
+@roles.administrators_only
 def remove_menu_item(item_id: int):
     item = item_or_404(item_id)
     if not EmptyForm().validate_on_submit():

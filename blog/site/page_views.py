@@ -1,16 +1,17 @@
 """Pages at /admin/pages: list, write, preview, edit, delete."""
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from blog import revisions, roles
 from blog.admin.editing import SLUG_TAKEN, draft_label, slug_taken, unique_slug
 from blog.errors import keeps_input_on_csrf_error
 from blog.extensions import db
 from blog.forms import EmptyForm
-from blog.models import Post, PostKind, PostStatus, utcnow
+from blog.models import Post, PostKind, PostStatus, readable, utcnow
 from blog.site import bp, pages
 from blog.site.forms import PageForm
 
@@ -18,17 +19,23 @@ NO_PARENT = 0
 
 
 def page_or_404(page_id: int) -> Post:
-    page = db.get_or_404(Post, page_id, options=[selectinload(Post.author)])
+    # Its tags are loaded for its revisions (blog/revisions.py keeps a post's fields).
+    options = [selectinload(Post.author), selectinload(Post.tags)]
+    page = db.get_or_404(Post, page_id, options=options)
     if not page.is_page:
         abort(404)
+    roles.require(roles.may_edit(current_user, page))
     return page
 
 
-def tree_order() -> list[tuple[Post, int]]:
-    """Every page with its depth, each parent followed by its children in their order."""
+def tree_order(shown: sa.ColumnElement[bool]) -> list[tuple[Post, int]]:
+    """The pages ``shown`` with their depth, each parent followed by its children in order.
+
+    A page whose parent is not shown stands at the top level.
+    """
     all_pages = db.session.scalars(
         sa.select(Post)
-        .where(Post.kind == PostKind.PAGE)
+        .where(Post.kind == PostKind.PAGE, shown)
         .order_by(Post.menu_order, Post.title, Post.id)
     ).all()
     children: dict[int | None, list[Post]] = {}
@@ -47,7 +54,7 @@ def tree_order() -> list[tuple[Post, int]]:
 @bp.route("/pages")
 def list_pages():
     """The pages as a tree, with their status."""
-    return render_template("site/pages.html", rows=tree_order())
+    return render_template("site/pages.html", rows=tree_order(roles.posts_visible_to(current_user)))
 
 
 @bp.route("/pages/new", methods=["GET", "POST"])
@@ -69,6 +76,8 @@ def edit_form(page: Post):
     form.parent_id.choices = parent_choices(page)
     if not form.is_submitted() and page.id is not None:
         form.parent_id.data = page.parent_id or NO_PARENT
+    if not form.is_submitted():
+        words_kept_through_the_login(form, page)
     if not form.validate_on_submit():
         return render_form(form, page)
     if form.preview.data:
@@ -77,9 +86,13 @@ def edit_form(page: Post):
     if form.slug.data and slug_taken(form.slug.data, page.id):
         form.slug.errors.append(SLUG_TAKEN)
         return render_form(form, page)
+    previous = revisions.stored_version(page) if page.id is not None else None
     form_to_page(form, page)
     db.session.add(page)
-    try:
+    try:  # the revision statements flush the page: a slug taken meanwhile shows up here
+        if previous is not None:
+            revisions.keep_previous(page, previous)
+        revisions.forget_autosaves(page.id, current_user)
         db.session.commit()
     except IntegrityError:  # another request took the slug between the check and the commit
         db.session.rollback()
@@ -89,12 +102,31 @@ def edit_form(page: Post):
     return redirect(url_for("site.edit_page", page_id=page.id))
 
 
+def words_kept_through_the_login(form: PageForm, page: Post) -> None:
+    """``?autosave=ID``: the text sent after the session ended, back in the editor.
+
+    Only the words travel (title, slug, body, status); the parent and the order
+    stay as saved.
+    """
+    wanted = request.args.get("autosave", type=int)
+    autosave = revisions.newer_autosave(page, current_user) if wanted else None
+    if autosave is not None and autosave.id == wanted:
+        form.title.data, form.slug.data = autosave.title, autosave.slug
+        form.body.data, form.status.data = autosave.body, autosave.status
+        flash("Your unsaved text is back in the editor. Save it to keep it.", "info")
+
+
 def parent_choices(page: Post) -> list[tuple[int, str]]:
-    """Every page but this one and those under it (a page cannot be its own ancestor)."""
+    """Every page but this one and those under it (a page cannot be its own ancestor).
+
+    An author may place a page under a published page or one of their own:
+    another author's drafts stay unseen.
+    """
     excluded = {page.id, *pages.descendants(page.id)} if page.id else set()
+    shown = sa.or_(roles.posts_visible_to(current_user), readable())
     return [(NO_PARENT, "(none: a top-level page)")] + [
         (other.id, "— " * depth + other.title)
-        for other, depth in tree_order()
+        for other, depth in tree_order(shown)
         if other.id not in excluded
     ]
 

@@ -31,7 +31,7 @@ def page(path: str):
         .where(Post.slug == slugs[-1], Post.kind == PostKind.PAGE)
         .options(selectinload(Post.author), selectinload(Post.tags))
     )
-    if page is None or not (page.is_published or current_user.is_authenticated):
+    if page is None or not (page.is_published or page.editable_by(current_user)):
         abort(404)
     if path != path_of(page.id, page.slug, page.parent_id) or not request.path.endswith("/"):
         return redirect(page_url(page), 301)  # moved under another parent, or no slash

@@ -2,6 +2,7 @@
 
 from flask import flash, redirect, render_template, url_for
 
+from blog import roles
 from blog.errors import keeps_input_on_csrf_error
 from blog.site import bp, settings
 from blog.site.forms import SettingsForm
@@ -10,6 +11,7 @@ SECTIONS = (("The site", settings.SITE_KEYS), ("Comments", settings.COMMENT_KEYS
 
 
 @bp.route("/settings", methods=["GET", "POST"])
+@roles.administrators_only
 @keeps_input_on_csrf_error
 def edit_settings():
     """Change the settings that are not fixed by the environment or instance/config.py."""
