@@ -10,6 +10,7 @@ editor with them, exactly as typed.
 """
 
 from flask import render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
 from blog import revisions
@@ -21,7 +22,7 @@ EDITORS = frozenset({"admin.new_post", "admin.edit_post"})
 FIELDS = ("title", "slug", "body", "excerpt", "tags", "status", "published_at")
 PREFIX = "kept-"
 POST_FIELD = PREFIX + "post"
-KEPT_NOTICE = (
+KEPT_NOTICE = _l(
     "Your session had ended, so your post is not saved yet. Log in and it will be "
     "back in the editor exactly as you typed it."
 )
