@@ -2,8 +2,10 @@
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, render_template, request
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
+from blog.admin import moderation
 from blog.extensions import csrf, db
 from blog.forms import EmptyForm
 from blog.mail import author, settings, subscriptions
@@ -13,6 +15,12 @@ from blog.models import Comment, CommentStatus, Post
 bp = Blueprint("mail", __name__, url_prefix="/mail")
 admin_bp = Blueprint("mail_admin", __name__, url_prefix="/admin/mail")
 
+# The outbox's statuses as the author reads them (sent mail is not listed).
+OUTBOX_STATUS_NAMES = {
+    OutboxStatus.QUEUED: _l("queued"),
+    OutboxStatus.SENDING: _l("sending"),
+    OutboxStatus.FAILED: _l("failed"),
+}
 LINK_GONE = "This link is not valid (any more). Links in our mails work for a week."
 
 
@@ -64,6 +72,8 @@ def review(comment_id: int):
         post=db.session.get(Post, comment.post_id),
         chosen=action if action in author.REVIEW_ACTIONS else None,
         actions=author.REVIEW_ACTIONS,
+        labels=moderation.LABELS,
+        status_names=moderation.STATUS_NAMES,
         form=EmptyForm(),
     )
 
@@ -81,6 +91,7 @@ def outbox_page():
         "mail/outbox.html",
         messages=failed,
         configured=settings.enabled(current_app.config),
+        status_names=OUTBOX_STATUS_NAMES,
     )
 
 
