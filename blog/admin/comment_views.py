@@ -58,7 +58,7 @@ def comments():
         counts=moderation.counts(),
         actions=moderation.actions_for(tab),
         labels=moderation.LABELS,
-        status_names=moderation.STATUS_NAMES,
+        status_names=moderation.status_names(),
         captions=CAPTIONS,
         empty=EMPTY_TABS,
         form=EmptyForm(),

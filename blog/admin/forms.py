@@ -13,7 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from blog import text
-from blog.admin.moderation import STATUS_NAMES
+from blog.admin.moderation import status_names
 from blog.comments.forms import WebAddress
 from blog.forms import BlogForm
 from blog.models import POST_BODY_MAX_LENGTH, PostStatus
@@ -100,6 +100,6 @@ class CommentEditForm(BlogForm):
     comment = TextAreaField(_l("Comment"), validators=[DataRequired(), Length(max=10_000)])
     status = SelectField(
         _l("Status"),
-        choices=[SelectChoice(status, label) for status, label in STATUS_NAMES.items()],
+        choices=lambda: list(status_names().items()),
     )
     save = SubmitField(_l("Save"))

@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 
 from blog.extensions import db
 from blog.models import Comment, CommentStatus
@@ -26,13 +27,19 @@ LABELS = {
     "delete": _l("Delete permanently"),
 }
 TABS = ("pending", "approved", "spam", "trash")
-# A comment's status as the author reads it (tabs, the edit form's choices, the dashboard).
-STATUS_NAMES = {
-    "pending": _l("Pending"),
-    "approved": _l("Approved"),
-    "spam": _l("Spam"),
-    "trash": _l("Trash"),
-}
+
+
+def status_names() -> dict[str, str]:
+    """A comment's status as the author reads it: tabs, the edit form's choices, the dashboard.
+
+    In context: a status is not the button that sets it ("Trash" the tab, "Trash" the action).
+    """
+    return {
+        "pending": pgettext("comment status", "Pending"),
+        "approved": pgettext("comment status", "Approved"),
+        "spam": pgettext("comment status", "Spam"),
+        "trash": pgettext("comment status", "Trash"),
+    }
 
 
 def actions_for(status: str) -> list[str]:

@@ -102,5 +102,5 @@ def keep_autosave(post_id: int | None):
     db.session.commit()
     return jsonify(
         saved_at=kept.created_at.isoformat(),
-        message=_("Autosaved at %(time)s.", time=f"{to_local(kept.created_at):%H:%M}"),
+        message=_("Autosaved at %(time)s.", time=to_local(kept.created_at).strftime("%H:%M")),
     )

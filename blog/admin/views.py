@@ -55,7 +55,7 @@ def dashboard():
         latest_comments=summary.latest_comments(),
         actions_for=moderation.actions_for,
         labels=moderation.LABELS,
-        status_names=moderation.STATUS_NAMES,
+        status_names=moderation.status_names(),
         form=EmptyForm(),
     )
 

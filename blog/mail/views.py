@@ -73,7 +73,7 @@ def review(comment_id: int):
         chosen=action if action in author.REVIEW_ACTIONS else None,
         actions=author.REVIEW_ACTIONS,
         labels=moderation.LABELS,
-        status_names=moderation.STATUS_NAMES,
+        status_names=moderation.status_names(),
         form=EmptyForm(),
     )
 
