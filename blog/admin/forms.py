@@ -57,7 +57,7 @@ class PostForm(BlogForm):
         format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
         description=_l("Optional. A future date schedules the post."),
     )
-    allow_comments = BooleanField("Allow comments", default=True)
+    allow_comments = BooleanField(_l("Allow comments"), default=True)
     # The buttons say what they do: each sets the status it names. A request
     # with neither (a script sending save=Save) saves with the Status field.
     save_draft = SubmitField(_l("Save draft"))
