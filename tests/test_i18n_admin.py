@@ -306,6 +306,22 @@ class TestTheAdminInRussian:
         assert "«Mars/Olympus» — не часовой пояс." in html
         assert "Введите целое число от 1 до 100." in html
 
+    def test_the_editors_upload_answers_in_russian(self, client, auth):
+        """What media-upload.js shows comes from the server, in the author's language."""
+        auth.login()
+        token = csrf_token(client.get("/admin/posts/new"))
+        missing = client.post("/admin/media/upload", data={"csrf_token": token})
+        assert missing.status_code == 422
+        assert missing.json == {"errors": ["Выберите файл изображения для загрузки."]}
+        not_a_picture = {"csrf_token": token, **upload_form(b"not a picture")}
+        refused = client.post("/admin/media/upload", data=not_a_picture,
+                              content_type="multipart/form-data")  # fmt: skip
+        assert refused.status_code == 422
+        assert refused.json["errors"][0].startswith("Этот файл не распознан как изображение")
+        editor = client.get("/admin/posts/new").get_data(as_text=True)
+        assert 'data-uploading="Загрузка {name}…"' in editor
+        assert 'data-note-future="Будет опубликовано {date}."' in editor
+
     def test_comment_counts_take_russian_plural_forms(self, client, auth, make_post):
         for number in range(2):
             make_post(f"Черновик {number}", status=PostStatus.DRAFT)
