@@ -196,8 +196,11 @@ def test_the_editor_with_errors_preview_upload_refusal_and_csrf_expired(app, cli
     editor = f"/admin/posts/{desk['post']}/edit"
     bad = form_data(title="", body="", tags="x" * 70, slug="Not A Slug")
     assert_translated(post_form(client, editor, bad), "editor with errors", 422)
-    preview = form_data(title=POST_TITLE, body=POST_BODY, save=None, preview="Preview")
-    assert_translated(post_form(client, editor, preview), "editor with a preview")
+    without_alt = f"{POST_BODY}\n\n![](/media/a.jpg)\n\n![](/media/b.jpg)"
+    preview = form_data(title=POST_TITLE, body=without_alt, save=None, preview="Preview")
+    previewed = post_form(client, editor, preview)
+    assert "images have no alt text" in previewed.get_data(as_text=True)
+    assert_translated(previewed, "editor with a preview and images without alt text")
     refused = {**form_data(title=POST_TITLE, body=POST_BODY, save=None),
                **upload_form(b"not an image at all", name="notes.jpg")}  # fmt: skip
     assert_translated(post_form(client, editor, refused, content_type="multipart/form-data"),
