@@ -117,12 +117,13 @@ def instance_file_settings(app) -> dict:
 
 
 def setting_sources(from_file: dict, environ: dict) -> dict[str, str]:
-    """Where each key set outside the defaults came from; the environment wins."""
+    """Where each key set outside the defaults came from (the file, or the variable's
+    name); the environment wins."""
     sources = dict.fromkeys(from_file, "instance/config.py")
     for name in environ:
         if name.startswith("BLOG_"):
             # from_prefixed_env: BLOG_A__B sets a key inside A; A is then fixed.
-            sources[name.removeprefix("BLOG_").split("__")[0]] = f"the environment variable {name}"
+            sources[name.removeprefix("BLOG_").split("__")[0]] = name
     return sources
 
 

@@ -14,6 +14,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -22,6 +23,8 @@ from blog.models import Post, User, UTCDateTime, utcnow
 
 # The fields a revision keeps, in the order a diff shows them.
 FIELDS = ("title", "body", "excerpt", "tags", "status")
+FIELD_NAMES = {"title": _l("Title"), "body": _l("Body"), "excerpt": _l("Excerpt"),
+               "tags": _l("Tags"), "status": _l("Status")}  # fmt: skip
 # Only these are put back by a restore: the address, status and date stay as
 # they are now, so restoring old words never unpublishes or moves a post.
 RESTORED_FIELDS = ("title", "body", "excerpt", "tags")

@@ -11,6 +11,7 @@ comment, comes back the same way, in its form, answered by the login itself.
 """
 
 from flask import flash, g, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
@@ -36,7 +37,7 @@ COMMENT_FORMS = {
 PREFIX = "kept-"
 POST_FIELD = PREFIX + "post"
 EDITOR_FIELD = PREFIX + "editor"
-KEPT_NOTICE = (
+KEPT_NOTICE = _l(
     "Your session had ended, so your post is not saved yet. Log in and it will be "
     "back in the editor exactly as you typed it."
 )

@@ -2,6 +2,9 @@
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
@@ -16,6 +19,18 @@ from blog.models import Comment, CommentStatus
 from blog.pagination import page_arg, row_id
 
 COMMENTS_PER_PAGE = 50
+CAPTIONS = {
+    "pending": _l("Pending comments"),
+    "approved": _l("Approved comments"),
+    "spam": _l("Spam comments"),
+    "trash": _l("Trash comments"),
+}
+EMPTY_TABS = {
+    "pending": _l("No pending comments."),
+    "approved": _l("No approved comments."),
+    "spam": _l("No spam comments."),
+    "trash": _l("No trash comments."),
+}
 
 
 def current_tab() -> str:
@@ -44,6 +59,9 @@ def comments():
         counts=moderation.counts(roles.comments_visible_to(current_user)),
         actions=moderation.actions_for(tab),
         labels=moderation.LABELS,
+        status_names=moderation.status_names(),
+        captions=CAPTIONS,
+        empty=EMPTY_TABS,
         form=EmptyForm(),
     )
 
@@ -57,7 +75,7 @@ def moderate(comment_id: int, action: str):
     roles.require(roles.may_moderate(current_user, comment))
     if EmptyForm().validate_on_submit():
         done = moderation.apply(action, [comment])
-        flash(f"{moderation.LABELS[action]}: {done} comment{'s' if done != 1 else ''}.", "success")
+        flash(done_message(action, done), "success")
     return back_to_tab(current_tab())
 
 
@@ -67,14 +85,22 @@ def bulk_moderate():
     action = request.form.get("action", "")
     ids = [row_id(value) for value in request.form.getlist("ids") if row_id(value)]
     if action not in moderation.ACTIONS or not ids:
-        flash("Tick some comments and choose an action.", "error")
+        flash(_("Tick some comments and choose an action."), "error")
     elif EmptyForm().validate_on_submit():
         # Each id is checked: another author's comments among them are left alone.
         mine = roles.comments_visible_to(current_user)
         selected = db.session.scalars(sa.select(Comment).where(Comment.id.in_(ids), mine)).all()
         done = moderation.apply(action, list(selected))
-        flash(f"{moderation.LABELS[action]}: {done} comment{'s' if done != 1 else ''}.", "success")
+        flash(done_message(action, done), "success")
     return back_to_tab(current_tab())
+
+
+def done_message(action: str, done: int) -> str:
+    """The notice after an action, in the words of its button ("Approve: 3 comments.")."""
+    label = moderation.LABELS[action]
+    return ngettext(
+        "%(action)s: %(num)d comment.", "%(action)s: %(num)d comments.", done, action=label
+    )
 
 
 @bp.route("/comments/<id:comment_id>/edit", methods=["GET", "POST"])
@@ -93,7 +119,7 @@ def edit_comment(comment_id: int):
         comment.body = form.comment.data
         comment.status = form.status.data
         db.session.commit()
-        flash("Comment saved.", "success")
+        flash(_("Comment saved."), "success")
         return back_to_tab(comment.status)
     status = 422 if form.errors else 200
     return render_template("admin/edit_comment.html", form=form, comment=comment), status
@@ -122,7 +148,7 @@ def reply_to_comment(comment_id: int):
         )
         db.session.add(reply)
         db.session.commit()
-        flash("Reply published.", "success")
+        flash(_("Reply published."), "success")
         return redirect(comment_url(reply, post))
     status = 422 if form.errors else 200
     return render_template("admin/reply_comment.html", form=form, parent=parent), status

@@ -1,6 +1,8 @@
 """Turning a submitted post form into rows: slugs, tags, dates."""
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from blog import text
 from blog.admin.forms import PostForm
@@ -9,7 +11,7 @@ from blog.extensions import db
 from blog.models import Post, PostStatus, Tag, utcnow
 from blog.templating import local_datetime
 
-SLUG_TAKEN = "Another post already uses this slug."
+SLUG_TAKEN = _l("Another post already uses this slug.")
 
 
 def slug_taken(slug: str, post_id: int | None) -> bool:
@@ -100,18 +102,18 @@ def form_date(form: PostForm):
 def publish_label(form: PostForm, post: Post) -> str:
     """What the publishing button does with this post and this date."""
     if post.is_published:
-        return "Update"
+        return _("Update")
     date = form_date(form)
-    return "Schedule" if date is not None and date > utcnow() else "Publish"
+    return _("Schedule") if date is not None and date > utcnow() else _("Publish")
 
 
 def draft_label(post: Post) -> str:
-    return "Switch to draft" if post.is_published or post.is_scheduled else "Save draft"
+    return _("Switch to draft") if post.is_published or post.is_scheduled else _("Save draft")
 
 
 def when(moment) -> str:
     """A date as the author reads it: in the site's time zone, which is named."""
-    return f"{local_datetime(moment)}, {site_zone().key}"
+    return _("%(date)s, %(zone)s", date=local_datetime(moment), zone=site_zone().key)
 
 
 def publish_note(form: PostForm, post: Post) -> str:
@@ -119,19 +121,24 @@ def publish_note(form: PostForm, post: Post) -> str:
     date = form_date(form)
     if date is None:
         if post.published_at is not None and post.status == PostStatus.PUBLISHED:
-            return f"Published on {when(post.published_at)}."
-        return "Empty: published the moment you press Publish."
-    verb = "Will be published" if date > utcnow() else "Published"
-    return f"{verb} on {when(date)}."
+            return _("Published on %(date)s.", date=when(post.published_at))
+        return _("Empty: published the moment you press Publish.")
+    if date > utcnow():
+        return _("Will be published on %(date)s.", date=when(date))
+    return _("Published on %(date)s.", date=when(date))
 
 
-def saved_message(post: Post, label: str) -> str:
+def saved_message(post: Post, was_live: bool) -> str:
     """The notice after a save: what happened, in the words of the button."""
     if post.status == PostStatus.DRAFT:
-        return f"Saved draft “{post.title}”."
+        return _("Saved draft “%(title)s”.", title=post.title)
     if post.is_scheduled:
-        return f"Scheduled “{post.title}” for {when(post.published_at)}."
-    return f"{'Updated' if label == 'Update' else 'Published'} “{post.title}”."
+        return _(
+            "Scheduled “%(title)s” for %(date)s.", title=post.title, date=when(post.published_at)
+        )
+    if was_live:
+        return _("Updated “%(title)s”.", title=post.title)
+    return _("Published “%(title)s”.", title=post.title)
 
 
 def typed_fields(form: PostForm) -> dict:

@@ -1,3 +1,5 @@
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -11,6 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from blog import text
+from blog.admin.moderation import status_names
 from blog.comments.forms import WebAddress
 from blog.forms import BlogForm
 from blog.models import POST_BODY_MAX_LENGTH, PostStatus
@@ -19,45 +22,47 @@ TAG_MAX_LENGTH = 64
 
 
 class PostForm(BlogForm):
-    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     slug = StringField(
-        "Slug",
+        _l("Slug"),
         validators=[Optional(), Length(max=200)],
-        description="Leave empty to make one from the title.",
+        description=_l("Leave empty to make one from the title."),
     )
     body = TextAreaField(
-        "Body",
+        _l("Body"),
         validators=[DataRequired(), Length(max=POST_BODY_MAX_LENGTH)],
-        description="Markdown.",
+        description=_l("Markdown."),
     )
     excerpt = TextAreaField(
-        "Excerpt",
+        _l("Excerpt"),
         validators=[Optional(), Length(max=1000)],
-        description="Optional summary for lists and link previews.",
+        description=_l("Optional summary for lists and link previews."),
     )
     tags = StringField(
-        "Tags", validators=[Optional(), Length(max=1000)], description="Separate with commas."
+        _l("Tags"),
+        validators=[Optional(), Length(max=1000)],
+        description=_l("Separate with commas."),
     )
     status = SelectField(
-        "Status",
+        _l("Status"),
         choices=[
-            SelectChoice(PostStatus.DRAFT.value, "Draft"),
-            SelectChoice(PostStatus.PUBLISHED.value, "Published"),
+            SelectChoice(PostStatus.DRAFT.value, _l("Draft")),
+            SelectChoice(PostStatus.PUBLISHED.value, _l("Published")),
         ],
         default=PostStatus.DRAFT.value,
     )
     published_at = DateTimeLocalField(
-        "Publish date",
+        _l("Publish date"),
         validators=[Optional()],
         format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
-        description="Optional. A future date schedules the post.",
+        description=_l("Optional. A future date schedules the post."),
     )
-    allow_comments = BooleanField("Allow comments", default=True)
+    allow_comments = BooleanField(_l("Allow comments"), default=True)
     # The buttons say what they do: each sets the status it names. A request
     # with neither (a script sending save=Save) saves with the Status field.
-    save_draft = SubmitField("Save draft")
-    publish = SubmitField("Publish")  # "Schedule" or "Update": see editing.publish_label
-    preview = SubmitField("Preview")
+    save_draft = SubmitField(_l("Save draft"))
+    publish = SubmitField(_l("Publish"))  # "Schedule" or "Update": see editing.publish_label
+    preview = SubmitField(_l("Preview"))
 
     def chosen_status(self) -> str:
         if self.save_draft.data:
@@ -70,30 +75,31 @@ class PostForm(BlogForm):
         field.data = (field.data or "").strip()
         if field.data and not text.is_valid_slug(field.data):
             raise ValidationError(
-                "Use lowercase letters, digits and single hyphens only (e.g. my-first-post)."
+                _("Use lowercase letters, digits and single hyphens only (e.g. my-first-post).")
             )
 
     def validate_tags(self, field) -> None:
         for name in text.split_tags(field.data or ""):
             if len(name) > TAG_MAX_LENGTH:
-                raise ValidationError(f"Keep each tag under {TAG_MAX_LENGTH} characters.")
+                raise ValidationError(
+                    _("Keep each tag under %(count)d characters.", count=TAG_MAX_LENGTH)
+                )
             if not text.slugify(name):
-                raise ValidationError(f"The tag “{name}” needs a letter or a digit.")
+                raise ValidationError(_("The tag “%(name)s” needs a letter or a digit.", name=name))
 
 
 class CommentReplyForm(BlogForm):
-    comment = TextAreaField("Your reply", validators=[DataRequired(), Length(max=10_000)])
-    submit = SubmitField("Reply")
+    comment = TextAreaField(_l("Your reply"), validators=[DataRequired(), Length(max=10_000)])
+    submit = SubmitField(_l("Reply"))
 
 
 class CommentEditForm(BlogForm):
-    author_name = StringField("Name", validators=[DataRequired(), Length(max=100)])
-    author_email = EmailField("Email", validators=[Optional(), Email(), Length(max=254)])
-    author_url = StringField("Website", validators=[Optional(), Length(max=200), WebAddress()])
-    comment = TextAreaField("Comment", validators=[DataRequired(), Length(max=10_000)])
+    author_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    author_email = EmailField(_l("Email"), validators=[Optional(), Email(), Length(max=254)])
+    author_url = StringField(_l("Website"), validators=[Optional(), Length(max=200), WebAddress()])
+    comment = TextAreaField(_l("Comment"), validators=[DataRequired(), Length(max=10_000)])
     status = SelectField(
-        "Status",
-        choices=[SelectChoice(status, status.capitalize()) for status in
-                 ("pending", "approved", "spam", "trash")],
-    )  # fmt: skip
-    save = SubmitField("Save")
+        _l("Status"),
+        choices=lambda: list(status_names().items()),
+    )
+    save = SubmitField(_l("Save"))

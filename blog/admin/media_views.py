@@ -2,6 +2,8 @@
 
 import sqlalchemy as sa
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import StringField, SubmitField
 from wtforms.validators import Length
@@ -20,8 +22,8 @@ POSTS_TO_INSERT_INTO = 100  # the newest posts offered by "Insert into post"
 class MediaAltForm(BlogForm):
     """One per item on the page, told apart by prefix: ids stay unique."""
 
-    alt = StringField("Alt text", validators=[Length(max=500)])
-    save = SubmitField("Save alt text")
+    alt = StringField(_l("Alt text"), validators=[Length(max=500)])
+    save = SubmitField(_l("Save alt text"))
 
 
 def alt_form(item: MediaItem, **kwargs) -> MediaAltForm:
@@ -49,6 +51,7 @@ def media():
         used=library.posts_using(pagination.items),
         alt_forms={item.id: alt_form(item, formdata=None, obj=item) for item in pagination.items},
         posts=posts,
+        megabytes=library.megabytes,
         form=EmptyForm(),
     )
 
@@ -62,7 +65,7 @@ def media_alt(item_id: int):
     if form.validate_on_submit():
         item.alt = (form.alt.data or "").strip()
         db.session.commit()
-        flash(f"Saved the alt text of “{item.file_name}”.", "success")
+        flash(_("Saved the alt text of “%(name)s”.", name=item.file_name), "success")
     else:
         flash(" ".join(error for errors in form.errors.values() for error in errors), "error")
     return back_to_library()
@@ -76,10 +79,14 @@ def delete_media(item_id: int):
     if EmptyForm().validate_on_submit():
         name = item.file_name
         if users := library.delete(item):
-            titles = ", ".join(f"“{title}”" for _, title in users)
-            flash(f"“{name}” is used by {titles}: remove it from there first.", "error")
+            titles = ", ".join(f"“{title}”" for __, title in users)
+            flash(
+                _("“%(name)s” is used by %(titles)s: remove it from there first.",
+                  name=name, titles=titles),
+                "error",
+            )  # fmt: skip
         else:
-            flash(f"Deleted “{name}”.", "success")
+            flash(_("Deleted “%(name)s”.", name=name), "success")
     return back_to_library()
 
 

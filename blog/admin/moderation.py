@@ -1,6 +1,8 @@
 """What the author can do to comments: the status changes and permanent deletion."""
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 
 from blog.extensions import db
 from blog.models import Comment, CommentStatus
@@ -16,15 +18,28 @@ ACTIONS: dict[str, tuple[frozenset[str], CommentStatus | None]] = {
     "delete": (frozenset({"spam", "trash"}), None),
 }
 LABELS = {
-    "approve": "Approve",
-    "unapprove": "Unapprove",
-    "spam": "Spam",
-    "not-spam": "Not spam",
-    "trash": "Trash",
-    "restore": "Restore",
-    "delete": "Delete permanently",
+    "approve": _l("Approve"),
+    "unapprove": _l("Unapprove"),
+    "spam": _l("Spam"),
+    "not-spam": _l("Not spam"),
+    "trash": _l("Trash"),
+    "restore": _l("Restore"),
+    "delete": _l("Delete permanently"),
 }
 TABS = ("pending", "approved", "spam", "trash")
+
+
+def status_names() -> dict[str, str]:
+    """A comment's status as the author reads it: tabs, the edit form's choices, the dashboard.
+
+    In context: a status is not the button that sets it ("Trash" the tab, "Trash" the action).
+    """
+    return {
+        "pending": pgettext("comment status", "Pending"),
+        "approved": pgettext("comment status", "Approved"),
+        "spam": pgettext("comment status", "Spam"),
+        "trash": pgettext("comment status", "Trash"),
+    }
 
 
 def actions_for(status: str) -> list[str]:

@@ -1,6 +1,7 @@
 """A post's history: its revisions, a word-level diff between any two, restore."""
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
@@ -44,6 +45,7 @@ def revisions_of(post_id: int):
         older=older,
         newer=newer,
         diff=revisions.compare(versions[older], versions[newer]),
+        field_names=revisions.FIELD_NAMES,
     )
 
 
@@ -62,7 +64,7 @@ def restore_revision(post_id: int, revision_id: int):
     if revision is None or revision.post_id != post.id:
         abort(404)
     if not EmptyForm().validate_on_submit():
-        flash("Your session expired, please try again.", "error")
+        flash(_("Your session expired, please try again."), "error")
         return redirect(url_for("admin.revisions", post_id=post.id))
     previous = revisions.stored_version(post)
     with db.session.no_autoflush:
@@ -71,8 +73,8 @@ def restore_revision(post_id: int, revision_id: int):
     revisions.keep_previous(post, previous)
     revisions.forget_autosaves(post.id, current_user)
     db.session.commit()
-    flash(f"Restored the version of {when(revision.created_at)}; the one it replaced is kept.",
-          "success")  # fmt: skip
+    flash(_("Restored the version of %(date)s; the one it replaced is kept.",
+            date=when(revision.created_at)), "success")  # fmt: skip
     return redirect(url_for("admin.edit_post", post_id=post.id))
 
 
@@ -95,12 +97,12 @@ def keep_autosave(post_id: int | None):
     form = PostForm()
     form.validate()  # an autosave keeps half-written text: only the token must hold
     if form.csrf_token.errors:
-        return jsonify(error=CSRF_EXPIRED_MESSAGE), 400
+        return jsonify(error=str(CSRF_EXPIRED_MESSAGE)), 400
     if len(form.body.data or "") > POST_BODY_MAX_LENGTH:
         return jsonify(error=form.body.errors[0]), 413
     kept = revisions.autosave(post_id, current_user, typed_fields(form))
     db.session.commit()
     return jsonify(
         saved_at=kept.created_at.isoformat(),
-        message=f"Autosaved at {to_local(kept.created_at):%H:%M}.",
+        message=_("Autosaved at %(time)s.", time=to_local(kept.created_at).strftime("%H:%M")),
     )

@@ -1,5 +1,6 @@
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -55,6 +56,7 @@ def dashboard():
         latest_comments=summary.latest_comments(current_user),
         actions_for=moderation.actions_for,
         labels=moderation.LABELS,
+        status_names=moderation.status_names(),
         form=EmptyForm(),
     )
 
@@ -90,7 +92,7 @@ def edit_form(post: Post):
         return render_form(form, post, upload=upload)
     if not form.validate_on_submit():
         return render_form(form, post)
-    label = publish_label(form, post)
+    was_live = post.is_published  # "Update" on the button: the notice says "Updated"
     form.status.data = form.chosen_status()
     if form.preview.data:
         preview = form_to_post(form, preview_copy(post), for_preview=True)
@@ -113,7 +115,7 @@ def edit_form(post: Post):
         db.session.rollback()
         form.slug.errors.append(SLUG_TAKEN)
         return render_form(form, post)
-    flash(saved_message(post, label), "success")
+    flash(saved_message(post, was_live), "success")
     return redirect(url_for("admin.edit_post", post_id=post.id))
 
 
@@ -125,7 +127,7 @@ def fill_form(form: PostForm, post: Post, author) -> None:
     autosave = revisions.newer_autosave(post, author)
     if autosave is not None and autosave.id == wanted:
         revision_to_form(autosave, form)
-        flash("Your unsaved text is back in the editor. Save it to keep it.", "info")
+        flash(_("Your unsaved text is back in the editor. Save it to keep it."), "info")
 
 
 def offered_autosave(form: PostForm, post: Post):
@@ -142,8 +144,9 @@ def render_form(form: PostForm, post: Post, preview: Post | None = None, upload=
     status = 200 if not (form.errors or upload.errors) else 422
     form.publish.label.text = publish_label(form, post)
     form.save_draft.label.text = draft_label(post)
-    form.published_at.description = (
-        f"Optional, in the site's time zone ({site_zone().key}). A future date schedules the post."
+    form.published_at.description = _(
+        "Optional, in the site's time zone (%(zone)s). A future date schedules the post.",
+        zone=site_zone().key,
     )
     page = render_template(
         "admin/edit_post.html",
@@ -168,6 +171,6 @@ def delete_post(post_id: int):
     if form.validate_on_submit():
         db.session.delete(post)
         db.session.commit()
-        flash(f"Deleted “{post.title}”.", "success")
+        flash(_("Deleted “%(title)s”.", title=post.title), "success")
         return redirect(url_for("admin.dashboard"))
     return render_template("admin/delete_post.html", post=post, form=form)

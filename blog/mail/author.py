@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app, url_for
+from flask_babel import gettext as _
 
 from blog.extensions import db
 from blog.mail import messages, outbox, settings
@@ -65,7 +66,11 @@ def _queued_since(since) -> dict[str, int]:
 def _comment_mail(recipient: str, comment: Comment):
     post = db.session.get(Post, comment.post_id)
     held = comment.status == CommentStatus.PENDING
-    subject = f"Please moderate: “{post.title}”" if held else f"New comment on “{post.title}”"
+    # Queued while the reader's comment is posted: in the site's language, the author's too.
+    if held:
+        subject = _("Please moderate: “%(title)s”", title=post.title)
+    else:
+        subject = _("New comment on “%(title)s”", title=post.title)
     return messages.draft(
         recipient,
         subject,
@@ -78,7 +83,7 @@ def _comment_mail(recipient: str, comment: Comment):
         },
         held=held,
         # The reason the intake rules recorded (blog/comments/moderation.py: decide).
-        reason=(comment.held_reason or "The moderation rules held it.") if held else "",
+        reason=(comment.held_reason or _("The moderation rules held it.")) if held else "",
         review_links={
             action: url_for(
                 "mail_admin.review", comment_id=comment.id, action=action, _external=True
@@ -95,7 +100,7 @@ def _digest_mail(recipient: str, since):
     )
     return messages.draft(
         recipient,
-        "Many comments are waiting for moderation",
+        _("Many comments are waiting for moderation"),
         "author_digest",
         waiting=waiting,
         minutes=config["MAIL_BURST_MINUTES"],

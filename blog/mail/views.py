@@ -2,9 +2,11 @@
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, render_template, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from blog import roles
+from blog.admin import moderation
 from blog.extensions import csrf, db
 from blog.forms import EmptyForm
 from blog.mail import author, settings, subscriptions
@@ -14,6 +16,12 @@ from blog.models import Comment, CommentStatus, Post
 bp = Blueprint("mail", __name__, url_prefix="/mail")
 admin_bp = Blueprint("mail_admin", __name__, url_prefix="/admin/mail")
 
+# The outbox's statuses as the author reads them (sent mail is not listed).
+OUTBOX_STATUS_NAMES = {
+    OutboxStatus.QUEUED: _l("queued"),
+    OutboxStatus.SENDING: _l("sending"),
+    OutboxStatus.FAILED: _l("failed"),
+}
 LINK_GONE = "This link is not valid (any more). Links in our mails work for a week."
 
 
@@ -66,6 +74,8 @@ def review(comment_id: int):
         post=db.session.get(Post, comment.post_id),
         chosen=action if action in author.REVIEW_ACTIONS else None,
         actions=author.REVIEW_ACTIONS,
+        labels=moderation.LABELS,
+        status_names=moderation.status_names(),
         form=EmptyForm(),
     )
 
@@ -84,6 +94,7 @@ def outbox_page():
         "mail/outbox.html",
         messages=failed,
         configured=settings.enabled(current_app.config),
+        status_names=OUTBOX_STATUS_NAMES,
     )
 
 

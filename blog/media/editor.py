@@ -10,6 +10,8 @@ the body is sent to /admin/media/upload and its Markdown put at the cursor.
 import re
 
 from flask import current_app, flash, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -26,22 +28,23 @@ from blog.text import clean_text
 # The text fields around the file: the longest post body, with room to spare.
 FORM_TEXT_ALLOWANCE = 1024 * 1024
 _IMAGE_WITHOUT_ALT = re.compile(r"!\[\s*\]\(")
-NO_FILE = "Choose an image file to upload."
+NO_FILE = _l("Choose an image file to upload.")
 
 
 class ImageUploadForm(FlaskForm):
     """Sent with the editor's own form (one CSRF token): only its Upload button reads it."""
 
     image = FileField(
-        "Image", description="JPEG, PNG, WebP or GIF. Its Markdown is added at the end of the body."
+        _l("Image"),
+        description=_l("JPEG, PNG, WebP or GIF. Its Markdown is added at the end of the body."),
     )
     image_alt = StringField(
-        "Alt text",
+        _l("Alt text"),
         validators=[Length(max=500)],
         filters=[clean_text],
-        description="What the image shows, for readers who cannot see it.",
+        description=_l("What the image shows, for readers who cannot see it."),
     )
-    upload = SubmitField("Upload")
+    upload = SubmitField(_l("Upload"))
 
 
 def accept_uploads() -> None:
@@ -61,7 +64,13 @@ def upload_into(body) -> ImageUploadForm | None:
         return upload
     item, alt = received
     append_markdown(body, library.markdown_for(item, alt))
-    flash(f"Added “{item.file_name}” at the end of the body. Save the post to keep it.", "success")
+    flash(
+        _(
+            "Added “%(name)s” at the end of the body. Save the post to keep it.",
+            name=item.file_name,
+        ),
+        "success",
+    )
     return ImageUploadForm(formdata=None)
 
 

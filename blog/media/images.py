@@ -13,6 +13,7 @@ import warnings
 from dataclasses import dataclass
 from functools import cache
 
+from flask_babel import gettext as _
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 # What Pillow may open: everything else (SVG, HTML, PDF, PSD…) is refused unread.
@@ -98,9 +99,9 @@ def target_widths(original: int, widths: tuple[int, ...]) -> list[int]:
 def decoded(data: bytes, max_pixels: int) -> tuple[Image.Image, str]:
     """The image in ``data``, fully decoded, and its format; or ImageRefused."""
     if _SVG.match(data[:4096]):
-        raise ImageRefused("SVG images are not accepted: upload a PNG or JPEG instead.")
+        raise ImageRefused(_("SVG images are not accepted: upload a PNG or JPEG instead."))
     if _MARKUP.search(data):
-        raise ImageRefused("This file holds web page code besides an image, so it is refused.")
+        raise ImageRefused(_("This file holds web page code besides an image, so it is refused."))
     try:
         with warnings.catch_warnings():
             # Pillow only warns between its limit and twice it: refuse those too.
@@ -118,11 +119,11 @@ def decoded(data: bytes, max_pixels: int) -> tuple[Image.Image, str]:
         raise ImageRefused(too_many_pixels(max_pixels)) from error
     except UnidentifiedImageError as error:
         raise ImageRefused(
-            "This file is not an image we can read: upload a JPEG, PNG, WebP or GIF."
+            _("This file is not an image we can read: upload a JPEG, PNG, WebP or GIF.")
         ) from error
     except Exception as error:  # a fuzzed file raises whatever the decoder meets
         raise ImageRefused(
-            "This image is damaged or incomplete; please export it again."
+            _("This image is damaged or incomplete; please export it again.")
         ) from error
     return image, source_format
 
@@ -141,7 +142,10 @@ def refuse_huge(width: int, height: int, max_pixels: int) -> None:
 
 
 def too_many_pixels(max_pixels: int) -> str:
-    return f"This image has too many pixels (more than {max_pixels // 1_000_000} megapixels)."
+    return _(
+        "This image has too many pixels (more than %(megapixels)d megapixels).",
+        megapixels=max_pixels // 1_000_000,
+    )
 
 
 def in_srgb(image: Image.Image) -> Image.Image:

@@ -5,6 +5,7 @@ import re
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context, url_for
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from blog.extensions import db
@@ -20,12 +21,16 @@ _MARKDOWN_ALT_SPECIAL = re.compile(r"([\\\[\]])")
 def too_large(size: int) -> str | None:
     limit = current_app.config["MEDIA_MAX_BYTES"]
     if size > limit:
-        return f"This file is {megabytes(size)}; the limit is {megabytes(limit)}."
+        return _(
+            "This file is %(size)s; the limit is %(limit)s.",
+            size=megabytes(size),
+            limit=megabytes(limit),
+        )
     return None
 
 
 def megabytes(size: int) -> str:
-    return f"{size / 1_000_000:.1f} MB"
+    return _("%(megabytes).1f MB", megabytes=size / 1_000_000)
 
 
 def add_image(

@@ -4,6 +4,8 @@ import re
 from functools import cache
 from zoneinfo import available_timezones
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from limits import parse_many
 from wtforms import (
     BooleanField,
@@ -48,8 +50,14 @@ def whole_number(label: str, low: int, high: int, description: str = "") -> Inte
         widget=TextInput(),
         render_kw={"inputmode": "numeric"},
         validators=[
-            InputRequired(f"Please give a whole number from {low} to {high}."),
-            NumberRange(low, high, f"Please give a whole number from {low} to {high}."),
+            InputRequired(
+                _l("Please give a whole number from %(low)d to %(high)d.", low=low, high=high)
+            ),
+            NumberRange(
+                low,
+                high,
+                _l("Please give a whole number from %(low)d to %(high)d.", low=low, high=high),
+            ),
         ],
         description=description,
     )
@@ -62,68 +70,75 @@ def word_list(label: str, description: str) -> TextAreaField:
 class SettingsForm(BlogForm):
     """One field per editable setting, named after its config key in lower case."""
 
-    site_title = StringField("Site title", validators=[DataRequired(), Length(max=200)])
-    site_tagline = StringField("Tagline", validators=[Length(max=200)])
+    site_title = StringField(_l("Site title"), validators=[DataRequired(), Length(max=200)])
+    site_tagline = StringField(_l("Tagline"), validators=[Length(max=200)])
     site_description = TextAreaField(
-        "Description",
+        _l("Description"),
         validators=[Length(max=500)],
-        description="For search engines and the feed; the tagline if empty.",
+        description=_l("For search engines and the feed; the tagline if empty."),
     )
-    posts_per_page = whole_number("Posts per page", 1, 100)
+    posts_per_page = whole_number(_l("Posts per page"), 1, 100)
     time_zone = StringField(
-        "Time zone",
+        _l("Time zone"),
         validators=[DataRequired(), Length(max=64)],
-        description="A name such as UTC, Europe/Paris or America/New_York.",
+        description=_l("A name such as UTC, Europe/Paris or America/New_York."),
     )
     language = StringField(
-        "Language",
+        _l("Language"),
         validators=[DataRequired(), Length(max=35)],
-        description="The language tag of the site's pages, such as en, fr or pt-BR.",
+        description=_l("The language tag of the site's pages, such as en, fr or pt-BR."),
     )
-    feed_full_content = BooleanField("Feeds carry whole posts (not only excerpts)")
-    comment_hold_first = BooleanField("Hold a comment until its author has one approved comment")
+    feed_full_content = BooleanField(_l("Feeds carry whole posts (not only excerpts)"))
+    comment_hold_first = BooleanField(
+        _l("Hold a comment until its author has one approved comment")
+    )
     comment_max_links = whole_number(
-        "Links allowed in a comment", 0, 100, "A comment with more links is held."
+        _l("Links allowed in a comment"), 0, 100, _l("A comment with more links is held.")
     )
-    comment_moderation_words = word_list("Hold comments containing", "One word or phrase a line.")
+    comment_moderation_words = word_list(
+        _l("Hold comments containing"), _l("One word or phrase a line.")
+    )
     comment_disallowed_words = word_list(
-        "Mark as spam comments containing", "One word or phrase a line."
+        _l("Mark as spam comments containing"), _l("One word or phrase a line.")
     )
     comment_min_seconds = whole_number(
-        "Minimum seconds to write a comment",
+        _l("Minimum seconds to write a comment"),
         0,
         3600,
-        "A comment sent faster from the page is treated as spam (0 = off).",
+        _l("A comment sent faster from the page is treated as spam (0 = off)."),
     )
     comment_rate_limit = StringField(
-        "Comments per address",
+        _l("Comments per address"),
         validators=[Length(max=100)],
-        description="Such as “5 per minute” or “20 per hour”; empty = no limit.",
+        description=_l("Such as “5 per minute” or “20 per hour”; empty = no limit."),
     )
-    comment_max_depth = whole_number("Deepest reply level", 1, DEEPEST_NESTING)
+    comment_max_depth = whole_number(_l("Deepest reply level"), 1, DEEPEST_NESTING)
     comment_close_after_days = whole_number(
-        "Close comments after days", 0, 36_500, "0 = never close automatically."
+        _l("Close comments after days"), 0, 36_500, _l("0 = never close automatically.")
     )
-    comment_threads_per_page = whole_number("Comment threads per page", 1, 500)
+    comment_threads_per_page = whole_number(_l("Comment threads per page"), 1, 500)
     comment_default_page = SelectField(
-        "Long discussions open at",
+        _l("Long discussions open at"),
         choices=[
-            SelectChoice("newest", "The newest comments"),
-            SelectChoice("oldest", "The oldest comments"),
+            SelectChoice("newest", _l("The newest comments")),
+            SelectChoice("oldest", _l("The oldest comments")),
         ],
     )
-    save = SubmitField("Save settings")
+    save = SubmitField(_l("Save settings"))
 
     def validate_time_zone(self, field) -> None:
         if field.data not in available_zones():
             raise ValidationError(
-                f"“{field.data}” is not a time zone. Use a name such as UTC or Europe/Paris."
+                _(
+                    "“%(zone)s” is not a time zone. Use a name such as UTC or Europe/Paris.",
+                    zone=field.data,
+                )
             )
 
     def validate_language(self, field) -> None:
         field.data = (field.data or "").strip()
         if not LANGUAGE_TAG.fullmatch(field.data):
-            raise ValidationError("Use a language tag such as en, fr or pt-BR.")
+            raise ValidationError(_("Use a language tag such as en, fr or pt-BR."))
 
     def validate_comment_rate_limit(self, field) -> None:
         field.data = (field.data or "").strip()
@@ -131,7 +146,7 @@ class SettingsForm(BlogForm):
             field.data and parse_many(field.data)
         except ValueError:
             raise ValidationError(
-                "Write it as a number per second, minute, hour or day, such as “5 per minute”."
+                _("Write it as a number per second, minute, hour or day, such as “5 per minute”.")
             ) from None
 
     @classmethod
@@ -164,16 +179,24 @@ class PageForm(PostForm):
     tags = None
     published_at = None
     excerpt = None
-    parent_id = SelectField("Parent page", coerce=int, description="Its address is under it.")
+    parent_id = SelectField(
+        _l("Parent page"), coerce=int, description=_l("Its address is under it.")
+    )
     menu_order = IntegerField(
-        "Order",
+        _l("Order"),
         widget=TextInput(),
         render_kw={"inputmode": "numeric"},
-        validators=[NumberRange(-9999, 9999, "Please give a whole number from -9999 to 9999.")],
+        validators=[
+            NumberRange(
+                -9999,
+                9999,
+                _l("Please give a whole number from %(low)d to %(high)d.", low=-9999, high=9999),
+            )
+        ],
         default=0,
-        description="Among pages with the same parent: lower numbers first.",
+        description=_l("Among pages with the same parent: lower numbers first."),
     )
-    allow_comments = BooleanField("Allow comments", default=False)
+    allow_comments = BooleanField(_l("Allow comments"), default=False)
 
     def validate(self, extra_validators=None) -> bool:
         """Also refuse a top-level slug (typed, or made from the title) that a route has."""
@@ -181,69 +204,77 @@ class PageForm(PostForm):
             return False
         slug = self.slug.data or text.slugify(self.title.data or "")
         if not self.parent_id.data and slug and pages.is_reserved(slug):
-            self.slug.errors.append(pages.RESERVED.format(slug=slug))
+            self.slug.errors.append(
+                _("This slug is taken by one of the blog’s own addresses (/%(slug)s/); "
+                  "choose another.", slug=slug)
+            )  # fmt: skip
             return False
         return True
 
 
 class AddMenuItemForm(BlogForm):
-    target = SelectField("Link to")  # choices: blog/site/menu_views.py
+    target = SelectField(_l("Link to"))  # choices: blog/site/menu_views.py
     label = StringField(
-        "Label", validators=[Length(max=100)], description="Leave empty to use the page’s title."
+        _l("Label"),
+        validators=[Length(max=100)],
+        description=_l("Leave empty to use the page’s title."),
     )
     url = StringField(
-        "Address",
+        _l("Address"),
         validators=[Length(max=500)],
-        description="Only for “Another address”: https://… or a path such as /2024/.",
+        description=_l("Only for “Another address”: https://… or a path such as /2024/."),
     )
-    add = SubmitField("Add to the menu")
+    add = SubmitField(_l("Add to the menu"))
 
     def validate_url(self, field) -> None:
         field.data = (field.data or "").strip()
         if self.target.data != "url":
             return
         if not field.data:
-            raise ValidationError("Please give the address to link to.")
+            raise ValidationError(_("Please give the address to link to."))
         if not menu.is_web_address(field.data):
-            raise ValidationError("Use an address starting with https:// or http://, or with /.")
+            raise ValidationError(_("Use an address starting with https:// or http://, or with /."))
 
     def validate_label(self, field) -> None:
         field.data = (field.data or "").strip()
         if self.target.data == "url" and not field.data:
-            raise ValidationError("Please give the link a label.")
+            raise ValidationError(_("Please give the link a label."))
 
 
 class RenameMenuItemForm(BlogForm):
-    label = StringField("Label", validators=[DataRequired(), Length(max=100)])
-    rename = SubmitField("Rename")
+    label = StringField(_l("Label"), validators=[DataRequired(), Length(max=100)])
+    rename = SubmitField(_l("Rename"))
 
 
 class ProfileForm(BlogForm):
     display_name = StringField(
-        "Display name",
+        _l("Display name"),
         validators=[DataRequired(), Length(max=100)],
-        description="Shown with your posts and replies.",
+        description=_l("Shown with your posts and replies."),
     )
-    email = EmailField("Email", validators=[Optional(), Email(), Length(max=254)])
+    email = EmailField(_l("Email"), validators=[Optional(), Email(), Length(max=254)])
     new_password = PasswordField(
-        "New password",
+        _l("New password"),
         validators=[
             Optional(),
             Length(
                 min=MIN_PASSWORD_LENGTH,
                 max=1000,
-                message=f"Please use at least {MIN_PASSWORD_LENGTH} characters.",
+                message=_l("Please use at least %(count)d characters.", count=MIN_PASSWORD_LENGTH),
             ),
         ],
-        description=f"Leave empty to keep yours. At least {MIN_PASSWORD_LENGTH} characters; "
-        "every other session of yours then ends.",
+        description=_l(
+            "Leave empty to keep yours. At least %(count)d characters; "
+            "every other session of yours then ends.",
+            count=MIN_PASSWORD_LENGTH,
+        ),
     )
     confirm_password = PasswordField(
-        "New password again",
-        validators=[EqualTo("new_password", "The two new passwords differ.")],
+        _l("New password again"),
+        validators=[EqualTo("new_password", _l("The two new passwords differ."))],
     )
     current_password = PasswordField(
-        "Current password",
-        validators=[DataRequired("Type your current password to save these changes.")],
+        _l("Current password"),
+        validators=[DataRequired(_l("Type your current password to save these changes."))],
     )
-    save = SubmitField("Save profile")
+    save = SubmitField(_l("Save profile"))

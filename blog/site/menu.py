@@ -7,6 +7,7 @@ page's title or place, or to a tag renews SITE), then marked with
 
 import sqlalchemy as sa
 from flask import current_app, request, url_for
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from blog import pagecache, text
@@ -15,9 +16,9 @@ from blog.models import SITE, Post, Tag, published_pages
 from blog.site.models import MenuItem, MenuKind
 
 FIXED_LINKS = {  # kind → (endpoint, the label it gets unless renamed)
-    MenuKind.HOME: ("posts.index", "Home"),
-    MenuKind.FEED: ("feeds.site", "Feed"),
-    MenuKind.COMMENTS_FEED: ("feeds.comments", "Comments feed"),
+    MenuKind.HOME: ("posts.index", _l("Home")),
+    MenuKind.FEED: ("feeds.site", _l("Feed")),
+    MenuKind.COMMENTS_FEED: ("feeds.comments", _l("Comments feed")),
 }
 DEFAULT_MENU = [("Home", MenuKind.HOME)]  # until the administrator makes one
 

@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from blog import roles
 from blog.errors import keeps_input_on_csrf_error
@@ -16,14 +17,14 @@ from blog.site.models import MenuItem, MenuKind
 
 def target_choices() -> list[tuple[str, str]]:
     """What a link can lead to: "kind" or "kind:id" values."""
-    fixed = [(kind.value, label) for kind, (_, label) in menu.FIXED_LINKS.items()]
-    pages = [(f"page:{page.id}", f"Page: {page.title}")
+    fixed = [(kind.value, str(label)) for kind, (__, label) in menu.FIXED_LINKS.items()]
+    pages = [(f"page:{page.id}", _("Page: %(title)s", title=page.title))
              for page in db.session.scalars(published_pages())]  # fmt: skip
-    tags = [(f"tag:{tag.id}", f"Tag: {tag.name}")
+    tags = [(f"tag:{tag.id}", _("Tag: %(name)s", name=tag.name))
             for tag in db.session.scalars(sa.select(Tag).order_by(Tag.name))]  # fmt: skip
-    years = sorted({year for year, _, _ in archive_months()}, reverse=True)
-    archives = [(f"year:{year}", f"Archive: {year}") for year in years]
-    return [*pages, *fixed, *tags, *archives, ("url", "Another address (below)")]
+    years = sorted({year for year, *__ in archive_months()}, reverse=True)
+    archives = [(f"year:{year}", _("Archive: %(year)s", year=year)) for year in years]
+    return [*pages, *fixed, *tags, *archives, ("url", _("Another address (below)"))]
 
 
 def rename_form(item: MenuItem) -> RenameMenuItemForm:
@@ -41,7 +42,7 @@ def edit_menu():
     if form.validate_on_submit():
         db.session.add(new_item(form, dict(form.target.choices)))
         db.session.commit()
-        flash("Added to the menu.", "success")
+        flash(_("Added to the menu."), "success")
         return redirect(url_for("site.edit_menu"))
     return render_menu_page(form, 422 if form.errors else 200)
 
@@ -55,7 +56,7 @@ def render_menu_page(form: AddMenuItemForm, status: int = 200, failed: dict | No
 
 
 def new_item(form: AddMenuItemForm, labels: dict[str, str]) -> MenuItem:
-    kind, _, target = form.target.data.partition(":")
+    kind, __, target = form.target.data.partition(":")
     label = form.label.data or labels[form.target.data].partition(": ")[2] or labels[kind]
     last = db.session.scalar(sa.select(sa.func.max(MenuItem.position))) or 0
     return MenuItem(
@@ -83,7 +84,7 @@ def rename_menu_item(item_id: int):
         return render_menu_page(add_form, 422, failed={item.id: form})
     item.label = form.label.data.strip()
     db.session.commit()
-    flash(f"Renamed to “{item.label}”.", "success")
+    flash(_("Renamed to “%(label)s”.", label=item.label), "success")
     return redirect(url_for("site.edit_menu"))
 
 
@@ -113,5 +114,5 @@ def remove_menu_item(item_id: int):
         abort(400)
     db.session.delete(item)
     db.session.commit()
-    flash(f"Removed “{item.label}” from the menu.", "success")
+    flash(_("Removed “%(label)s” from the menu.", label=item.label), "success")
     return redirect(url_for("site.edit_menu"))

@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -98,7 +99,7 @@ def edit_form(page: Post):
         db.session.rollback()
         form.slug.errors.append(SLUG_TAKEN)
         return render_form(form, page)
-    flash(f"Saved “{page.title}”.", "success")
+    flash(_("Saved “%(title)s”.", title=page.title), "success")
     return redirect(url_for("site.edit_page", page_id=page.id))
 
 
@@ -124,7 +125,7 @@ def parent_choices(page: Post) -> list[tuple[int, str]]:
     """
     excluded = {page.id, *pages.descendants(page.id)} if page.id else set()
     shown = sa.or_(roles.posts_visible_to(current_user), readable())
-    return [(NO_PARENT, "(none: a top-level page)")] + [
+    return [(NO_PARENT, _("(none: a top-level page)"))] + [
         (other.id, "— " * depth + other.title)
         for other, depth in tree_order(shown)
         if other.id not in excluded
@@ -155,7 +156,7 @@ def form_to_page(form: PageForm, page: Post, *, for_preview: bool = False) -> Po
 def render_form(form: PageForm, page: Post, preview: Post | None = None):
     status = 422 if form.errors else 200
     # A page has no date: it is published when saved so, never scheduled.
-    form.publish.label.text = "Update" if page.is_published else "Publish"
+    form.publish.label.text = _("Update") if page.is_published else _("Publish")
     form.save_draft.label.text = draft_label(page)
     page_html = render_template("site/edit_page.html", form=form, page=page, preview=preview)
     return page_html, status
@@ -169,6 +170,6 @@ def delete_page(page_id: int):
     if form.validate_on_submit():
         db.session.delete(page)
         db.session.commit()
-        flash(f"Deleted “{page.title}”.", "success")
+        flash(_("Deleted “%(title)s”.", title=page.title), "success")
         return redirect(url_for("site.list_pages"))
     return render_template("site/delete_page.html", page=page, form=form)

@@ -12,7 +12,6 @@ from blog.extensions import db
 from blog.models import Post, PostKind
 
 MAX_DEPTH = 10  # deeper chains (a damaged import) stop here rather than loop
-RESERVED = "This slug is taken by one of the blog’s own addresses (/{slug}/); choose another."
 
 
 def page_tree() -> dict[int, tuple[int | None, str]]:

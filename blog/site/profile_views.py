@@ -1,6 +1,8 @@
 """The author's own profile at /admin/profile: name, email and password."""
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from blog.auth import start_session
@@ -9,7 +11,7 @@ from blog.extensions import db
 from blog.site import bp
 from blog.site.forms import ProfileForm
 
-NOT_CONFIRMED = "That is not your current password; nothing was changed."
+NOT_CONFIRMED = _l("That is not your current password; nothing was changed.")
 
 
 @bp.route("/profile", methods=["GET", "POST"])
@@ -29,7 +31,7 @@ def profile():
             db.session.commit()
             if form.new_password.data:
                 start_session(user, remember=False)  # ...so this one starts again
-            flash("Profile saved.", "success")
+            flash(_("Profile saved."), "success")
             return redirect(url_for("site.profile"))
     status = 422 if form.errors else 200
     return render_template("site/profile.html", form=form), status

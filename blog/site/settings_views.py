@@ -1,13 +1,15 @@
 """The administrator's screen for the settings: /admin/settings."""
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from blog import roles
 from blog.errors import keeps_input_on_csrf_error
 from blog.site import bp, settings
 from blog.site.forms import SettingsForm
 
-SECTIONS = (("The site", settings.SITE_KEYS), ("Comments", settings.COMMENT_KEYS))
+SECTIONS = ((_l("The site"), settings.SITE_KEYS), (_l("Comments"), settings.COMMENT_KEYS))
 
 
 @bp.route("/settings", methods=["GET", "POST"])
@@ -23,7 +25,7 @@ def edit_settings():
         del form[key.lower()]
     if form.validate_on_submit():
         settings.save(form.values())
-        flash("Settings saved.", "success")
+        flash(_("Settings saved."), "success")
         return redirect(url_for("site.edit_settings"))
     status = 422 if form.errors else 200
     return render_template("site/settings.html", form=form, sections=SECTIONS, fixed=fixed), status
@@ -32,7 +34,7 @@ def edit_settings():
 def shown(value) -> str:
     """A setting's value as the settings screen prints it."""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, list | tuple):
-        return ", ".join(map(str, value)) or "(none)"
-    return str(value) if value != "" else "(empty)"
+        return ", ".join(map(str, value)) or _("(none)")
+    return str(value) if value != "" else _("(empty)")

@@ -1,8 +1,16 @@
 // The post editor, enhanced: the publishing button's label and the note under
 // the publish date follow the date as it is typed. Without JavaScript the
 // server sets both when the page is made, and the buttons mean the same.
+// Every word shown comes from the form's data-* attributes, in the author's
+// language; "{name}" marks where a value goes.
 (function () {
   "use strict";
+
+  function fillIn(pattern, values) {
+    return pattern.replace(/\{(\w+)\}/g, function (whole, name) {
+      return name in values ? values[name] : whole;
+    });
+  }
 
   var form = document.querySelector("form.post-form");
   if (!form) return;
@@ -11,27 +19,29 @@
   var note = document.getElementById("publish-note");
   var zone = form.dataset.siteZone;
   var live = form.dataset.live === "true";
-  var months = ["January", "February", "March", "April", "May", "June", "July",
-    "August", "September", "October", "November", "December"];
+  var words = form.dataset;
+  var months = (words.months || "").split(",");
 
   function spelled(value) {
     // "2026-12-03T09:00" as the server writes it: "December 3, 2026 at 09:00, Europe/Berlin".
     var parts = value.match(/^(\d{4})-(\d{2})-(\d{2})T(\d{2}:\d{2})/);
     if (!parts) return null;
-    return months[Number(parts[2]) - 1] + " " + Number(parts[3]) + ", " + parts[1] +
-      " at " + parts[4] + ", " + zone;
+    var day = fillIn(words.datePattern, {
+      month: months[Number(parts[2]) - 1], day: Number(parts[3]), year: parts[1], time: parts[4]
+    });
+    return fillIn(words.whenPattern, { date: day, zone: zone });
   }
 
   function update() {
     // Both are wall-clock times in the site's zone, so they compare as text.
     var future = date.value !== "" && date.value > form.dataset.siteNow;
-    if (!live) publish.value = future ? "Schedule" : "Publish";
-    var words = spelled(date.value);
-    if (!words) {
-      if (!live) note.textContent = "Empty: published the moment you press Publish.";
+    if (!live) publish.value = future ? words.labelSchedule : words.labelPublish;
+    var when = spelled(date.value);
+    if (!when) {
+      if (!live) note.textContent = words.noteEmpty;
       return;
     }
-    note.textContent = (future ? "Will be published on " : "Published on ") + words + ".";
+    note.textContent = fillIn(future ? words.noteFuture : words.notePast, { date: when });
   }
 
   if (date && publish && note) {
@@ -81,8 +91,7 @@
       autosaved = sent;
       status.textContent = answer.message;
     }).catch(function () {
-      status.textContent = "Not autosaved (has your session expired?). " +
-        "Your text is still here: press Save draft to keep it.";
+      status.textContent = form.dataset.autosaveFailed;
     });
   }
 

@@ -2,6 +2,8 @@
 // or pasted into the body is uploaded at once and its Markdown put at the
 // cursor. Without JavaScript the "Add an image" fieldset's Upload button
 // does the same with a page load, so nothing here is needed for it to work.
+// What it says comes from the fieldset's data-* attributes (templates/media/
+// _upload.html), in the author's language; "{name}" marks where a value goes.
 (function () {
   "use strict";
 
@@ -12,6 +14,13 @@
   var altField = form.elements.image_alt;
   var status = fieldset.querySelector(".upload-status");
   var queue = Promise.resolve();
+  var words = fieldset.dataset;
+
+  function fillIn(pattern, values) {
+    return pattern.replace(/\{(\w+)\}/g, function (whole, name) {
+      return name in values ? values[name] : whole;
+    });
+  }
 
   function say(message) {
     status.textContent = message;
@@ -34,12 +43,12 @@
   }
 
   function upload(file) {
-    var name = file.name || "the image";
+    var name = file.name || words.unnamed;
     var data = new FormData();
     data.append("csrf_token", form.elements.csrf_token.value);
     data.append("image", file, file.name || "pasted-image.png");
     data.append("image_alt", altField.value);
-    say("Uploading " + name + "…");
+    say(fillIn(words.uploading, { name: name }));
     return fetch(fieldset.dataset.uploadUrl, {
       method: "POST", body: data, credentials: "same-origin", headers: { Accept: "application/json" }
     })
@@ -52,10 +61,10 @@
       .then(function (answer) {
         insert(answer.markdown);
         altField.value = "";
-        say("Added " + answer.file_name + " at the cursor. Save the post to keep it.");
+        say(fillIn(words.added, { name: answer.file_name }));
       })
       .catch(function (error) {
-        say(name + ": " + (error.message || "the upload failed; use the Upload button."));
+        say(fillIn(words.failed, { name: name, error: error.message || words.failedWhy }));
       });
   }
 
@@ -80,5 +89,5 @@
     event.preventDefault();
     uploadAll(files);
   });
-  say("You can also drop or paste an image into the body: it is added at the cursor.");
+  say(words.hint);
 })();
