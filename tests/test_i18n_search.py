@@ -107,4 +107,3 @@ def test_a_cyrillic_title_gets_a_transliterated_slug_on_a_russian_blog(app, clie
     post_form(client, "/admin/posts/new", edit_form_data(title="Комментарии к новостям"))
     with app.app_context():
         assert db.session.scalars(sa.select(Post.slug)).all() == ["kommentarii-k-novostiam"]
-
