@@ -25,7 +25,6 @@ def init_app(app: Flask) -> None:
     app.add_template_global(asset_url)
     app.add_template_filter(time_tag)
     app.add_template_filter(time_ago)
-    app.add_template_filter(relative_time)
     app.add_template_filter(summary)
     app.add_template_filter(local_datetime)
     app.add_template_filter(safe_web_url, "web_url")
@@ -58,7 +57,7 @@ def time_ago(moment: datetime) -> Markup:
     Only on pages made for one person (the admin): a stored page would keep
     saying "2 hours ago" for days.
     """
-    return Markup('<time datetime="{}" title="{}">{}</time>').format(
+    return Markup('<time class="time-ago" datetime="{}" title="{}">{}</time>').format(
         moment.isoformat(timespec="seconds"), local_datetime(moment), relative_time(moment)
     )
 

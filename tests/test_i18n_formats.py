@@ -6,7 +6,8 @@ import pytest
 from flask_babel import format_decimal
 
 from blog import dates
-from blog.models import utcnow
+from blog.extensions import db
+from blog.models import Comment, CommentStatus, utcnow
 from blog.templating import time_ago, time_tag
 
 # 22:30 UTC on December 2: still the 2nd in New York, already the 3rd in Moscow.
@@ -66,7 +67,7 @@ def test_the_relative_form_carries_the_exact_time_for_machines_and_people(app):
     html = shown(app, "en", "UTC", time_ago, moment)
     exact = shown(app, "en", "UTC", dates.long_datetime, moment)
     iso = moment.isoformat(timespec="seconds")
-    assert html == f'<time datetime="{iso}" title="{exact}">5 minutes ago</time>'
+    assert html == f'<time class="time-ago" datetime="{iso}" title="{exact}">5 minutes ago</time>'
 
 
 @pytest.mark.parametrize(
@@ -84,3 +85,23 @@ def test_the_archive_and_the_sidebar_name_months_in_the_sites_language(app, clie
     assert f"4 марта 2021{G}" in archive
     home = client.get("/").get_data(as_text=True)
     assert f">март 2021{G}</a>" in home
+
+
+def test_the_moderation_queue_says_how_long_ago_in_the_authors_language(
+    app, client, auth, make_post
+):
+    post_id = make_post("Discussed")
+    written = utcnow() - timedelta(hours=2, minutes=1)
+    with app.app_context():
+        db.session.add(
+            Comment(post_id=post_id, author_name="Pat", author_email="pat@example.com",
+                    body="Held?", status=CommentStatus.PENDING, created_at=written)
+        )  # fmt: skip
+        db.session.commit()
+    auth.login()
+    english = client.get("/admin/comments?status=pending").get_data(as_text=True)
+    russian = client.get("/admin/comments?status=pending", headers={"Accept-Language": "ru"})
+    iso = written.isoformat(timespec="seconds")
+    assert f'<time class="time-ago" datetime="{iso}" title="' in english
+    assert ">2 hours ago</time>" in english
+    assert ">2 часа назад</time>" in russian.get_data(as_text=True)
