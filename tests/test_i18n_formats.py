@@ -6,6 +6,7 @@ import pytest
 from flask_babel import format_decimal
 
 from blog import dates
+from blog.admin.editing import when
 from blog.extensions import db
 from blog.models import Comment, CommentStatus, utcnow
 from blog.templating import time_ago, time_tag
@@ -105,3 +106,11 @@ def test_the_moderation_queue_says_how_long_ago_in_the_authors_language(
     assert f'<time class="time-ago" datetime="{iso}" title="' in english
     assert ">2 hours ago</time>" in english
     assert ">2 часа назад</time>" in russian.get_data(as_text=True)
+
+
+def test_the_editors_date_note_names_the_day_in_the_sites_language_and_zone(app):
+    moment = datetime(2099, 12, 3, 8, tzinfo=UTC)
+    english = shown(app, "en", "Europe/Berlin", when, moment)
+    assert english == "December 3, 2099 at 09:00, Europe/Berlin"
+    russian = shown(app, "ru", "Europe/Berlin", when, moment)
+    assert russian.startswith(f"3 декабря 2099{G}") and russian.endswith("09:00, Europe/Berlin")
