@@ -91,6 +91,8 @@ def _default(column: sa.Column) -> Any:
     if "before_it_existed" in column.info:  # what the column's migration gave old rows
         return column.info["before_it_existed"]
     default = column.default
+    if default is not None and default.is_callable:  # posts.search_config: the site's language
+        return default.arg(None)
     return default.arg if default is not None and default.is_scalar else None
 
 

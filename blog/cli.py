@@ -9,11 +9,12 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from blog import backup, pagecache
+from blog import backup, pagecache, search
 from blog.database import prepare_site
 from blog.extensions import db
 from blog.media import archive
 from blog.models import Comment, Post, Role, User
+from blog.site import settings
 
 MIN_PASSWORD_LENGTH = 12
 
@@ -23,6 +24,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(set_password_command)
     app.cli.add_command(rerender_command)
+    app.cli.add_command(reindex_search_command)
     app.cli.add_command(export_command)
     app.cli.add_command(import_command)
     app.cli.add_command(cache_stats_command)
@@ -103,6 +105,15 @@ def rerender_command() -> None:
             counts[model.__tablename__] += 1
         db.session.commit()
     click.echo(f"Rendered {counts['posts']} posts and {counts['comments']} comments again.")
+
+
+@click.command("reindex-search")
+@with_appcontext
+def reindex_search_command() -> None:
+    """Index every post for search in the site's language, e.g. after LANGUAGE changed."""
+    settings.refresh()  # the language may be set at /admin/settings
+    changed = search.reindex()
+    click.echo(f"Indexed {changed} posts in {search.site_search_config()!r}.")
 
 
 @click.command("export")

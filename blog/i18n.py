@@ -6,17 +6,29 @@ cache or serve one reader's language to another. The admin, never cached,
 follows the author's browser (``Accept-Language``) among the catalogues the
 blog has, and falls back to the site's language.
 
+Search follows the site's language too: ``search_config`` names the
+PostgreSQL text-search configuration that stems its words (blog/search.py).
+
 Catalogues live in ``blog/translations``; ``scripts/translations.sh`` extracts,
 updates and compiles them (README, "Languages").
 """
 
 from babel import Locale, UnknownLocaleError, negotiate_locale
-from flask import Flask, current_app, has_request_context, request
+from flask import Flask, current_app, has_app_context, has_request_context, request
 from flask_babel import Babel, get_locale
 
 from blog.dates import site_zone
 
 SOURCE_LOCALE = Locale("en")
+# The text-search configurations PostgreSQL ships in pg_catalog (13 to 17), each
+# named for its language in English; "simple" only lowercases, for all others.
+SEARCH_CONFIGS = frozenset({
+    "arabic", "armenian", "basque", "catalan", "danish", "dutch", "english", "finnish",
+    "french", "german", "greek", "hindi", "hungarian", "indonesian", "irish", "italian",
+    "lithuanian", "nepali", "norwegian", "portuguese", "romanian", "russian", "serbian",
+    "spanish", "swedish", "tamil", "turkish", "yiddish",
+})  # fmt: skip
+UNSTEMMED = "simple"
 
 
 def init_app(app: Flask) -> None:
@@ -64,3 +76,19 @@ def page_language() -> str:
     if locale == site_locale():
         return current_app.config["LANGUAGE"]
     return str(locale).replace("_", "-")
+
+
+def search_config(tag: str) -> str:
+    """PostgreSQL's text-search configuration for a language: "ru" → "russian", else "simple"."""
+    language = tag.replace("_", "-").partition("-")[0].lower()
+    # "Norwegian Bokmål" is searched as "norwegian"; an unknown tag has no name.
+    name = SOURCE_LOCALE.languages.get(language, "").lower()
+    for candidate in (name, name.partition(" ")[0]):
+        if candidate in SEARCH_CONFIGS:
+            return candidate
+    return UNSTEMMED
+
+
+def site_search_config() -> str:
+    """The configuration of the site's language (outside the app: "simple")."""
+    return search_config(current_app.config["LANGUAGE"]) if has_app_context() else UNSTEMMED

@@ -6,11 +6,13 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from flask import current_app, has_app_context
 from flask_login import UserMixin
+from sqlalchemy.dialects.postgresql import REGCONFIG
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from blog import text
 from blog.extensions import db
+from blog.i18n import UNSTEMMED, site_search_config
 from blog.media.rendering import hashes_in
 
 
@@ -251,6 +253,15 @@ class Post(db.Model):
     body_html: Mapped[str] = mapped_column(sa.Text, default="")
     # The words of the rendered body: what search indexes and snippets quote.
     body_text: Mapped[str] = mapped_column(sa.Text, default="")
+    # PostgreSQL's text-search configuration the words are indexed in (its
+    # search_vector reads it): the site's language when last written, or
+    # re-set for every post when the language changes (blog/search.py).
+    search_config: Mapped[str] = mapped_column(
+        sa.String(63).with_variant(REGCONFIG, "postgresql"),
+        default=site_search_config,
+        onupdate=site_search_config,
+        server_default=UNSTEMMED,
+    )
     reading_minutes: Mapped[int] = mapped_column(default=1)
     excerpt: Mapped[str] = mapped_column(sa.Text, default="")
     excerpt_html: Mapped[str] = mapped_column(sa.Text, default="")

@@ -13,12 +13,23 @@ Both are made by the migration ``b7e4c2a91f3d`` and are not declared on the
 models (``include_object`` keeps autogenerate and the schema test from
 seeing them as strays). Equal ranks go the most recently written first.
 
+Languages: each post's ``search_config`` (migration ``bb4b73d9ae77``) names
+the PostgreSQL text-search configuration of the site's language when it was
+written (blog/i18n.py ``search_config``: ``ru`` → ``russian``; ``simple``
+for a language PostgreSQL has none for), and ``search_vector`` is built in
+it, so PostgreSQL stems: «комментарии» finds «комментарий», «елка» «Ёлка».
+Queries and headlines use the site's configuration; ``reindex`` re-sets
+every post's when the language changes (a save in Settings, or the command
+``reindex-search``). SQLite's unicode61 tokenizer does not stem: it matches
+whole words, folds case in every alphabet («РОССИЯ» finds «россия») and
+removes Latin accents, but not «ё» (tests/test_i18n_search.py).
+
 A reader's query is text, never syntax. On SQLite the MATCH expression is
 built here from the words alone (each one quoted, all of them required). On
 PostgreSQL ``websearch_to_tsquery`` reads it and never fails; it also
 understands "a phrase", ``or`` and ``-word``, which SQLite reads as plain
-words. SQLite ignores accents (cafe finds café); PostgreSQL's 'simple'
-configuration does not.
+words. SQLite ignores Latin accents (cafe finds café); PostgreSQL's
+configurations mostly do not.
 
 The database marks matches in snippets with control characters, which are
 turned into ``<mark>`` only after the snippet has been escaped, so no stored
@@ -32,8 +43,10 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from markupsafe import Markup, escape
+from sqlalchemy.dialects.postgresql import REGCONFIG
 
 from blog.extensions import db
+from blog.i18n import site_search_config
 from blog.models import Post, readable
 
 MAX_QUERY_LENGTH = 200
@@ -175,8 +188,8 @@ def _sqlite_selects(query: str, limit: int, offset: int) -> tuple[sa.Select, sa.
 
 
 def _postgresql_selects(query: str, limit: int, offset: int) -> tuple[sa.Select, sa.Select]:
-    simple = sa.literal_column("'simple'::regconfig")
-    tsquery = sa.func.websearch_to_tsquery(simple, sa.bindparam("query", query, sa.Text))
+    config = sa.cast(sa.bindparam("config", site_search_config(), sa.Text), REGCONFIG)
+    tsquery = sa.func.websearch_to_tsquery(config, sa.bindparam("query", query, sa.Text))
     vector = sa.literal_column("posts.search_vector")
     # A query of exclusions only ("-word") has no part an index can use: no results.
     matches = sa.and_(vector.bool_op("@@")(tsquery), sa.func.querytree(tsquery) != "T")
@@ -196,7 +209,7 @@ def _postgresql_selects(query: str, limit: int, offset: int) -> tuple[sa.Select,
     )
     # Headlines for this page's posts only.
     headline = sa.func.ts_headline(
-        simple, Post.body_text, tsquery, sa.bindparam("headline", HEADLINE_OPTIONS, sa.Text)
+        config, Post.body_text, tsquery, sa.bindparam("headline", HEADLINE_OPTIONS, sa.Text)
     )
     page_select = (
         sa.select(Post, headline.label("snippet"), hits.c.total)
@@ -205,6 +218,25 @@ def _postgresql_selects(query: str, limit: int, offset: int) -> tuple[sa.Select,
     )
     count_select = sa.select(sa.func.count(Post.id)).where(matches, published)
     return page_select, count_select
+
+
+def reindex() -> int:
+    """Index every post in the site's language; how many posts it changed.
+
+    Called when a save in Settings changes the language, and by ``flask --app
+    blog reindex-search`` (after a change of LANGUAGE in the environment). On
+    PostgreSQL the generated ``search_vector`` follows each row's new
+    configuration; an index in the same language is left alone.
+    """
+    config = site_search_config()
+    changed = db.session.execute(
+        # Core, and updated_at kept: the posts' words did not change, their feeds neither.
+        sa.update(Post.__table__)
+        .where(Post.search_config != config)
+        .values(search_config=config, updated_at=Post.__table__.c.updated_at)
+    ).rowcount
+    db.session.commit()
+    return changed
 
 
 def highlight(snippet: str | None) -> Markup:

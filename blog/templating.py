@@ -1,6 +1,5 @@
 """What templates may call: site settings, dates and URLs."""
 
-import calendar
 import hashlib
 from datetime import datetime
 from pathlib import Path
@@ -9,7 +8,7 @@ from flask import Flask, Response, current_app, request, url_for
 from markupsafe import Markup, escape
 from werkzeug.security import safe_join
 
-from blog.dates import to_local
+from blog.dates import long_date, long_datetime, month_and_year, relative_time
 from blog.forms import CSRF_EXPIRED_MESSAGE
 from blog.posts.views import post_url
 from blog.text import safe_web_url, summary
@@ -22,9 +21,10 @@ def init_app(app: Flask) -> None:
     app.context_processor(site_settings)
     app.add_template_global(CSRF_EXPIRED_MESSAGE, "csrf_expired_message")
     app.add_template_global(post_url)
-    app.add_template_global(month_name)
+    app.add_template_global(month_and_year)
     app.add_template_global(asset_url)
     app.add_template_filter(time_tag)
+    app.add_template_filter(time_ago)
     app.add_template_filter(summary)
     app.add_template_filter(local_datetime)
     app.add_template_filter(safe_web_url, "web_url")
@@ -44,10 +44,6 @@ def site_settings() -> dict:
     }
 
 
-def month_name(month: int) -> str:
-    return calendar.month_name[month]
-
-
 def time_tag(moment: datetime, with_time: bool = False) -> Markup:
     """``<time datetime="UTC ISO">local date</time>``."""
     return Markup('<time datetime="{}">{}</time>').format(
@@ -55,10 +51,20 @@ def time_tag(moment: datetime, with_time: bool = False) -> Markup:
     )
 
 
+def time_ago(moment: datetime) -> Markup:
+    """``<time>2 hours ago</time>``, the exact time in its ``datetime`` and ``title``.
+
+    Only on pages made for one person (the admin): a stored page would keep
+    saying "2 hours ago" for days.
+    """
+    return Markup('<time class="time-ago" datetime="{}" title="{}">{}</time>').format(
+        moment.isoformat(timespec="seconds"), local_datetime(moment), relative_time(moment)
+    )
+
+
 def local_datetime(moment: datetime, with_time: bool = True) -> str:
-    local = to_local(moment)
-    day = f"{local:%B} {local.day}, {local.year}"
-    return f"{day} at {local:%H:%M}" if with_time else day
+    """The date (and time) in the site's zone and the page's language (blog/dates.py)."""
+    return long_datetime(moment) if with_time else long_date(moment)
 
 
 # Exact start tags only. Stored HTML is the sanitizer's output (blog/text.py):

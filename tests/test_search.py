@@ -57,8 +57,8 @@ def assert_index_in_step(app) -> None:
         else:
             stale = db.session.scalar(sa.text(
                 "SELECT count(*) FROM posts WHERE search_vector IS DISTINCT FROM"
-                " setweight(to_tsvector('simple', coalesce(title, '')), 'A')"
-                " || setweight(to_tsvector('simple', coalesce(body_text, '')), 'B')"
+                " setweight(to_tsvector(search_config, coalesce(title, '')), 'A')"
+                " || setweight(to_tsvector(search_config, coalesce(body_text, '')), 'B')"
             ))  # fmt: skip
             assert stale == 0
         db.session.rollback()

@@ -4,7 +4,11 @@ Both the Flask hooks (blog/pagecache/pages.py) and the WSGI layer in front of
 Flask (blog/pagecache/wsgi.py) ask this object, so they can never disagree.
 
 A key carries everything the bytes of a page depend on: the scheme, the host,
-the script root, the path and the query parameters that pages read. Other
+the script root, the path, the query parameters that pages read, and the
+language the page is made in: the site's ``LANGUAGE`` (which a save in
+Settings changes while the blog runs, and the new language never gets a page
+stored in the old one), or in the admin the author's own, so a menu made for
+an author reading the admin in Arabic never reaches an English page. Other
 parameters (``utm_*``, ``fbclid``, anything made up) reach the same stored
 page, so a flood of them stores nothing. Pages are stored only for the hosts
 the blog answers to (``TRUSTED_HOSTS``, ``SERVER_NAME``, or on the defaults
@@ -12,14 +16,17 @@ this machine's own names), so a thousand made-up ``Host`` values store nothing
 either.
 """
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
+from flask_babel import get_locale
 from flask_login import current_user
 from werkzeug.sansio.utils import host_is_trusted
 
 from blog.comments.browser import DETAILS_COOKIE
+from blog.i18n import in_admin
 
 # Every query parameter a cached blueprint reads: lists and archives (page), a
 # post's discussion (cpage, replytocom), search (q), and the WordPress links
@@ -41,6 +48,8 @@ class Policy:
     fingerprint: str
     cacheable_hosts: tuple[str, ...]
     personal_cookies: frozenset[str]
+    # The app's live config, read as each key is made: Settings change it in place.
+    config: Mapping = field(compare=False, repr=False)
 
     @classmethod
     def for_app(cls, app: Flask, fingerprint: str) -> "Policy":
@@ -49,7 +58,7 @@ class Policy:
             [config["SERVER_NAME"].partition(":")[0]] if config["SERVER_NAME"] else LOCAL_HOSTS
         )
         remember = config.get("REMEMBER_COOKIE_NAME", "remember_token")
-        return cls(fingerprint, tuple(hosts), frozenset({remember, DETAILS_COOKIE}))
+        return cls(fingerprint, tuple(hosts), frozenset({remember, DETAILS_COOKIE}), config)
 
     # Requests ---------------------------------------------------------------
 
@@ -97,13 +106,25 @@ class Policy:
     # Keys -------------------------------------------------------------------
 
     def page_key(self, environ: dict) -> str:
-        return f"page:{self.fingerprint}:{base(environ)}{environ.get('PATH_INFO', '')}?" + (
+        return f"page:{self.prefix()}:{base(environ)}{environ.get('PATH_INFO', '')}?" + (
             canonical_query(environ.get("QUERY_STRING", ""))
         )
 
     def fragment_key(self, name: str, environ: dict) -> str:
         """A fragment's links depend on the scheme, host and script root, like pages'."""
-        return f"fragment:{self.fingerprint}:{base(environ)}:{name}"
+        return f"fragment:{self.prefix()}:{base(environ)}:{name}"
+
+    def prefix(self) -> str:
+        """What every key starts with: the code and settings, and the language spoken."""
+        return f"{self.fingerprint}:{self.language()}"
+
+    def language(self) -> str:
+        """The site's language, or the admin's (never cached pages, but the menu fragment)."""
+        # Not get_locale() on public requests: this runs before the settings are
+        # taken up, and Flask-Babel would keep the old language for the request.
+        if has_request_context() and in_admin():
+            return str(get_locale())
+        return self.config["LANGUAGE"]
 
 
 def port_of(host: str) -> str:

@@ -7,7 +7,8 @@ before each request that is not answered from the page cache, one small
 query compares the stored version with the one this process holds, and a
 newer one is copied into ``app.config`` under a lock. Every worker and every
 instance on the database so follows a save at its next request; the save
-renews the SITE topic, so no stored page shows the old values.
+renews the SITE topic, so no stored page shows the old values. A save that
+changes the language indexes the posts for search in the new one.
 """
 
 import threading
@@ -16,6 +17,7 @@ from collections.abc import Mapping
 import sqlalchemy as sa
 from flask import Flask, current_app, request
 
+from blog import search
 from blog.extensions import db
 from blog.site.models import THE_SETTINGS, StoredSettings
 
@@ -99,6 +101,7 @@ def current() -> dict:
 def save(values: Mapping) -> None:
     """Store ``values`` (the keys that are not fixed) and take them up in this process."""
     values = {key: values[key] for key in EDITABLE if key in values and key not in fixed()}
+    language = current_app.config["LANGUAGE"]
     row = db.session.get(StoredSettings, THE_SETTINGS)
     if row is None:
         db.session.add(StoredSettings(id=THE_SETTINGS, values=values, version=1))
@@ -107,3 +110,5 @@ def save(values: Mapping) -> None:
         row.version = StoredSettings.version + 1  # in SQL: two saves at once both count
     db.session.commit()
     refresh()
+    if current_app.config["LANGUAGE"] != language:
+        search.reindex()
