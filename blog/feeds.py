@@ -32,7 +32,7 @@ from blog.models import (
     tag_topic,
 )
 from blog.posts.queries import with_listing_data
-from blog.posts.views import post_url
+from blog.urls import post_feed_url, post_url
 
 bp = Blueprint("feeds", __name__)
 
@@ -172,14 +172,6 @@ def comments():
             entries=comment_entries([(comment, comment.post) for comment in comments]),
         )
     )
-
-
-@bp.app_template_global()
-def post_feed_url(post: Post, **kwargs) -> str:
-    """The feed of a post's comments: its permalink's own arguments, plus feed/."""
-    path = urlsplit(post_url(post)).path.removeprefix(request.script_root)
-    _, values = current_app.url_map.bind("localhost").match(path, method="GET")
-    return url_for("feeds.post_comments", **values, **kwargs)
 
 
 def entry_limit() -> int:

@@ -1,4 +1,4 @@
-"""What templates may call: site settings, dates and URLs."""
+"""What templates may call: site settings, dates and URLs (built in blog/urls.py)."""
 
 import calendar
 import hashlib
@@ -11,8 +11,8 @@ from werkzeug.security import safe_join
 
 from blog.dates import to_local
 from blog.forms import CSRF_EXPIRED_MESSAGE
-from blog.posts.views import post_url
 from blog.text import safe_web_url, summary
+from blog.urls import post_feed_url, post_url
 
 
 def init_app(app: Flask) -> None:
@@ -22,6 +22,7 @@ def init_app(app: Flask) -> None:
     app.context_processor(site_settings)
     app.add_template_global(CSRF_EXPIRED_MESSAGE, "csrf_expired_message")
     app.add_template_global(post_url)
+    app.add_template_global(post_feed_url)
     app.add_template_global(month_name)
     app.add_template_global(asset_url)
     app.add_template_filter(time_tag)

@@ -12,9 +12,8 @@ from lxml import etree
 
 from blog import create_app
 from blog.extensions import db
-from blog.feeds import post_feed_url
 from blog.models import Comment, CommentStatus, Post, PostStatus, Tag, utcnow
-from blog.posts.views import post_url
+from blog.urls import post_feed_url, post_url
 from tests.conftest import app_config, permalink
 
 ATOM = "{http://www.w3.org/2005/Atom}"

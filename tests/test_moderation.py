@@ -12,7 +12,7 @@ from blog.admin.moderation import ACTIONS, LABELS
 from blog.extensions import db
 from blog.forms import CSRF_EXPIRED_MESSAGE
 from blog.models import Comment, CommentStatus, Post, User
-from blog.posts.views import post_url
+from blog.urls import post_url
 from tests.conftest import csrf_token, permalink
 
 TITLE = "Moderated post"

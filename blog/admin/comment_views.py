@@ -5,14 +5,15 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from blog.admin import bp, moderation
+from blog.admin import moderation
+from blog.admin.blueprint import bp
 from blog.admin.forms import CommentEditForm, CommentReplyForm
-from blog.comments.views import comment_url
 from blog.errors import keeps_input_on_csrf_error
 from blog.extensions import db
 from blog.forms import EmptyForm
 from blog.models import Comment, CommentStatus
 from blog.pagination import page_arg, row_id
+from blog.urls import comment_url
 
 COMMENTS_PER_PAGE = 50
 

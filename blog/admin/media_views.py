@@ -5,7 +5,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from wtforms import StringField, SubmitField
 from wtforms.validators import Length
 
-from blog.admin import bp
+from blog.admin.blueprint import bp
 from blog.extensions import csrf, db
 from blog.forms import BlogForm, EmptyForm
 from blog.media import editor, library

@@ -5,7 +5,7 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from blog import revisions
-from blog.admin import bp
+from blog.admin.blueprint import bp
 from blog.admin.editing import tags_named, typed_fields, when
 from blog.admin.forms import PostForm
 from blog.dates import to_local

@@ -5,7 +5,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from blog import revisions
-from blog.admin import bp, moderation, summary
+from blog.admin import moderation, summary
+from blog.admin.blueprint import bp
 from blog.admin.editing import (
     SLUG_TAKEN,
     draft_label,

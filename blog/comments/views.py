@@ -5,15 +5,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from blog.auth import client_address
-from blog.comments import threads
-from blog.comments.browser import own_comment_ids, remember_own_comment, store_details
+from blog.comments.browser import remember_own_comment, store_details
 from blog.comments.forms import CommentForm, ReaderCommentForm
 from blog.comments.moderation import comments_open, decide
 from blog.errors import keeps_input_on_csrf_error
 from blog.extensions import db, limiter
 from blog.mail import subscriptions
 from blog.models import Comment, CommentStatus, Post
-from blog.posts.views import post_url, render_post_page, reply_target
+from blog.posts.views import render_post_page, reply_target
+from blog.urls import comment_url
 
 bp = Blueprint("comments", __name__)
 
@@ -122,12 +122,6 @@ def is_duplicate(comment: Comment) -> bool:
         Comment.post_id == comment.post_id, Comment.body == comment.body, same_author
     )
     return db.session.scalar(select.limit(1)) is not None
-
-
-def comment_url(comment: Comment, post: Post, **kwargs) -> str:
-    """The comment's permalink: its post, the page of the discussion, and its anchor."""
-    page, pages = threads.page_of(comment, own_comment_ids())
-    return post_url(post, cpage=page if pages > 1 else None, **kwargs) + f"#comment-{comment.id}"
 
 
 @bp.get("/comments/<id:comment_id>/")

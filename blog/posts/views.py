@@ -1,7 +1,7 @@
 import functools
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request
 from flask_login import current_user
 
 from blog import pagecache, text
@@ -26,7 +26,8 @@ from blog.models import (
 )
 from blog.pagination import page_arg, row_id
 from blog.posts import queries
-from blog.site.pages import page_url
+from blog.templating import site_settings
+from blog.urls import post_url
 
 bp = Blueprint("posts", __name__)
 
@@ -55,8 +56,6 @@ def render_sidebar() -> str:
         "tags": queries.tags_with_counts(),
         "months": queries.archive_months(),
     }
-    from blog.templating import site_settings  # templating imports this module
-
     template = current_app.jinja_env.get_template("_sidebar.html")
     return template.render(sidebar=data, **site_settings())
 
@@ -176,18 +175,6 @@ def reply_target(post: Post, comment_id) -> Comment | None:
             Comment.status == CommentStatus.APPROVED,
         )
     )
-
-
-def post_url(post: Post, **kwargs) -> str:
-    """The permalink: /YYYY/MM/slug/ (a page's: /parent/slug/).
-
-    Dated in UTC, like the monthly archives, so a post's link and its archive
-    page always agree whatever TIME_ZONE says (pages show local times).
-    """
-    if post.is_page:
-        return page_url(post, **kwargs)
-    date = post.display_date
-    return url_for("posts.post", year=date.year, month=date.month, slug=post.slug, **kwargs)
 
 
 @bp.route("/search")

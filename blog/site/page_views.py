@@ -11,7 +11,8 @@ from blog.errors import keeps_input_on_csrf_error
 from blog.extensions import db
 from blog.forms import EmptyForm
 from blog.models import Post, PostKind, PostStatus, utcnow
-from blog.site import bp, pages
+from blog.site import pages
+from blog.site.blueprint import bp
 from blog.site.forms import PageForm
 
 NO_PARENT = 0

@@ -10,7 +10,8 @@ from blog import pagecache, text
 from blog.extensions import db
 from blog.models import Post, PostKind, post_topic
 from blog.posts.views import blank_comment_form, render_post_page
-from blog.site.pages import MAX_DEPTH, page_url, path_of
+from blog.site.pages import MAX_DEPTH, path_of
+from blog.urls import page_url
 
 bp = Blueprint("pages", __name__)
 

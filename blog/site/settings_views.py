@@ -3,7 +3,8 @@
 from flask import flash, redirect, render_template, url_for
 
 from blog.errors import keeps_input_on_csrf_error
-from blog.site import bp, settings
+from blog.site import settings
+from blog.site.blueprint import bp
 from blog.site.forms import SettingsForm
 
 SECTIONS = (("The site", settings.SITE_KEYS), ("Comments", settings.COMMENT_KEYS))
