@@ -8,11 +8,12 @@ from blog.auth import client_address
 from blog.comments.browser import remember_own_comment, store_details
 from blog.comments.forms import CommentForm, ReaderCommentForm
 from blog.comments.moderation import comments_open, decide
+from blog.comments.page import reply_target
 from blog.errors import keeps_input_on_csrf_error
 from blog.extensions import db, limiter
 from blog.mail import subscriptions
 from blog.models import Comment, CommentStatus, Post
-from blog.posts.views import render_post_page, reply_target
+from blog.posts.views import render_post_page
 from blog.urls import comment_url
 
 bp = Blueprint("comments", __name__)

@@ -5,26 +5,21 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_login import current_user
 
 from blog import pagecache, text
-from blog.comments import threads
-from blog.comments.browser import own_comment_ids, saved_details
-from blog.comments.forms import CommentForm, ReaderCommentForm, new_stamp
-from blog.comments.moderation import comments_open
+from blog.comments import page
+from blog.comments.forms import CommentForm
 from blog.extensions import db
 from blog.models import (
     COMMENTS,
     POSTS,
     SITE,
     TAG_PAGES,
-    Comment,
-    CommentStatus,
     Post,
     Tag,
     archive_topic,
-    discussion_of,
     post_topic,
     tag_topic,
 )
-from blog.pagination import page_arg, row_id
+from blog.pagination import page_arg
 from blog.posts import queries
 from blog.templating import site_settings
 from blog.urls import post_url
@@ -108,39 +103,16 @@ def post(year: int, month: int, slug: str):
     date = post.display_date
     if (year, month) != (date.year, date.month):
         return redirect(post_url(post), 301)
-    return render_post_page(post, blank_comment_form())
-
-
-def blank_comment_form() -> CommentForm:
-    if current_user.is_authenticated:
-        form = CommentForm()
-    else:
-        details = saved_details()
-        form = ReaderCommentForm(data={**details, "save_details": bool(details)})
-    form.stamp()
-    pagecache.personal("issued", form.issued.data, new_stamp)
-    form.parent_id.data = request.args.get("replytocom", type=int)
-    return form
+    return render_post_page(post, page.blank_comment_form())
 
 
 def render_post_page(post: Post, form: CommentForm, status: int = 200):
     """The post page, also re-rendered by the comment view when a comment has errors."""
-    discussion = None
-    reply_to = None
-    if post.is_published:
-        pagecache.depends_on(discussion_of(post.id))
-        discussion = threads.load_discussion(post.id, page_arg("cpage", None), own_comment_ids())
-        reply_to = reply_target(post, form.parent_id.data)
-        if reply_to is None:
-            form.parent_id.data = None
     return render_template(
         "pages/page.html" if post.is_page else "posts/post.html",
         post=post,
         more_posts=more_posts(post) if post.is_published and not post.is_page else "",
-        discussion=discussion,
-        form=form,
-        reply_to=reply_to,
-        comments_open=comments_open(post, current_app.config),
+        **page.discussion(post, form),
     ), status
 
 
@@ -161,20 +133,6 @@ def render_more_posts(post_id: int) -> str:
     older, newer = queries.neighbours(post)
     template = current_app.jinja_env.get_template("posts/_more.html")
     return template.render(older=older, newer=newer, related=queries.related_posts(post))
-
-
-def reply_target(post: Post, comment_id) -> Comment | None:
-    """The approved comment of this post being replied to, if any."""
-    comment_id = row_id(comment_id)
-    if comment_id is None:
-        return None
-    return db.session.scalar(
-        sa.select(Comment).where(
-            Comment.id == comment_id,
-            Comment.post_id == post.id,
-            Comment.status == CommentStatus.APPROVED,
-        )
-    )
 
 
 @bp.route("/search")

@@ -7,9 +7,10 @@ from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import MethodNotAllowed
 
 from blog import pagecache, text
+from blog.comments.page import blank_comment_form
 from blog.extensions import db
 from blog.models import Post, PostKind, post_topic
-from blog.posts.views import blank_comment_form, render_post_page
+from blog.posts.views import render_post_page
 from blog.site.pages import MAX_DEPTH, path_of
 from blog.urls import page_url
 
