@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    app.jinja_env.bytecode_cache = app.config["TEMPLATE_BYTECODE_CACHE"]
     app.context_processor(site_settings)
     app.add_template_global(CSRF_EXPIRED_MESSAGE, "csrf_expired_message")
     app.add_template_global(post_url)
