@@ -7,7 +7,18 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, StatementError
 
 from blog.extensions import db
-from blog.models import Post, PostStatus, Tag, User, UTCDateTime, published_posts, utcnow
+from blog.models import (
+    Comment,
+    CommentStatus,
+    Post,
+    PostKind,
+    PostStatus,
+    Tag,
+    User,
+    UTCDateTime,
+    published_posts,
+    utcnow,
+)
 from blog.text import ELLIPSIS
 from tests.conftest import TEST_HASH_METHOD, TEST_PASSWORD
 
@@ -448,3 +459,72 @@ def test_post_status_check_constraint(app, author):
         with pytest.raises(IntegrityError):
             db.session.commit()
         db.session.rollback()
+
+
+@pytest.mark.parametrize(
+    ("model", "column", "values"),
+    [(Post, "status", PostStatus), (Post, "kind", PostKind), (Comment, "status", CommentStatus)],
+)
+def test_check_constraints_allow_exactly_the_enums_values(model, column, values):
+    (check,) = [
+        c for c in model.__table__.constraints if c.name == f"ck_{model.__tablename__}_{column}"
+    ]
+    allowed = ", ".join(f"'{value}'" for value in values)
+    assert str(check.sqltext) == f"{column} IN ({allowed})"
+
+
+def test_comment_status_check_constraint(app, make_post):
+    post_id = make_post()
+    with app.app_context():
+        db.session.add(Comment(post_id=post_id, author_name="R", body="x", status="lost"))
+        with pytest.raises(IntegrityError):
+            db.session.commit()
+        db.session.rollback()
+
+
+def test_a_reply_joins_its_parents_thread(app, make_post):
+    post_id = make_post()
+    with app.app_context():
+        top = Comment.reply_to(None, post_id=post_id, author_name="R", body="Top")
+        db.session.add(top)
+        db.session.flush()
+        reply = Comment.reply_to(top, post_id=post_id, author_name="S", body="Reply")
+        db.session.add(reply)
+        db.session.flush()
+        deeper = Comment.reply_to(reply, post_id=post_id, author_name="T", body="Deeper")
+        db.session.add(deeper)
+        db.session.commit()
+        assert (top.parent_id, top.root_id, top.thread_id) == (None, None, top.id)
+        assert (reply.parent_id, reply.root_id, reply.thread_id) == (top.id, top.id, top.id)
+        assert (deeper.parent_id, deeper.thread_id) == (reply.id, top.id)
+        in_sql = db.session.scalars(sa.select(Comment.thread_id).order_by(Comment.id)).all()
+        assert in_sql == [top.id] * 3
+
+
+def test_an_authors_comment_is_named_by_their_account_and_approved(app, author, make_post):
+    post_id = make_post()
+    with app.app_context():
+        user = db.session.get(User, author)
+        comment = Comment.reply_to(None, post_id=post_id, author=user, body="Thanks")
+        assert (comment.user_id, comment.author_name) == (author, "Ada Author")
+        assert comment.status == CommentStatus.APPROVED
+        assert comment.is_by_an_author
+        assert not Comment.reply_to(None, post_id=post_id, body="Hi").is_by_an_author
+
+
+@pytest.mark.parametrize(
+    "instance",
+    [
+        Post(body="Some *text* and <b>more</b>.\n\n<!--more-->\n\nRest", excerpt=""),
+        Comment(body="A comment with a https://example.com link"),
+    ],
+    ids=["post", "comment"],
+)
+def test_rendered_columns_list_everything_render_sets(instance):
+    """A column render() sets but the list misses would get its default in a bulk INSERT."""
+    before = dict(vars(instance))
+    instance.render()
+    changed = {key for key, value in vars(instance).items() if before.get(key) is not value}
+    changed -= {"_sa_instance_state"}
+    assert changed == set(instance.RENDERED_COLUMNS)
+    assert set(instance.rendered_values()) == changed

@@ -106,14 +106,8 @@ def reply_to_comment(comment_id: int):
     if form.validate_on_submit():
         post = parent.post  # loaded now: the commit below expires the parent
         parent.status = CommentStatus.APPROVED
-        reply = Comment(
-            post_id=parent.post_id,
-            parent_id=parent.id,
-            root_id=parent.root_id or parent.id,
-            user_id=current_user.id,
-            author_name=current_user.display_name,
-            body=form.comment.data,
-            status=CommentStatus.APPROVED,
+        reply = Comment.reply_to(
+            parent, post_id=parent.post_id, author=current_user, body=form.comment.data
         )
         db.session.add(reply)
         db.session.commit()

@@ -81,20 +81,16 @@ def create(post_id: int):
 
 
 def new_comment(form: CommentForm, post: Post, parent: Comment | None) -> Comment:
-    comment = Comment(
+    comment = Comment.reply_to(
+        parent,
         post_id=post.id,
-        parent_id=parent.id if parent else None,
-        root_id=(parent.root_id or parent.id) if parent else None,
+        author=current_user if current_user.is_authenticated else None,
         body=form.comment.data,
         author_ip=client_address(),
         form_nonce=form.nonce(),
     )
     comment.render()
-    if current_user.is_authenticated:
-        comment.user_id = current_user.id
-        comment.author_name = current_user.display_name
-        comment.status = CommentStatus.APPROVED
-    else:
+    if not current_user.is_authenticated:
         comment.author_name = form.author.data
         comment.author_email = form.email.data
         comment.author_url = form.url.data or ""

@@ -10,12 +10,10 @@ from blog.models import (
     Comment,
     CommentStatus,
     Post,
-    PostStatus,
     Tag,
     User,
     post_tags,
     published_posts,
-    utcnow,
 )
 from blog.pagination import window
 
@@ -111,7 +109,7 @@ def published_tag_ids() -> sa.Select:
     return (
         sa.select(post_tags.c.tag_id)
         .join(Post, Post.id == post_tags.c.post_id)
-        .where(Post.status == PostStatus.PUBLISHED, Post.published_at <= utcnow())
+        .where(Post.is_published)
     )
 
 
@@ -120,7 +118,7 @@ def tags_with_counts() -> list[tuple[Tag, int]]:
     counts = (
         sa.select(post_tags.c.tag_id, sa.func.count().label("posts"))
         .join(Post, Post.id == post_tags.c.post_id)
-        .where(Post.status == PostStatus.PUBLISHED, Post.published_at <= utcnow())
+        .where(Post.is_published)
         .group_by(post_tags.c.tag_id)
         .subquery()
     )
@@ -139,8 +137,7 @@ def recent_comments(limit: int = 5) -> list[tuple[int, str, Post]]:
         .join(Post, Post.id == Comment.post_id)
         .where(
             Comment.status == CommentStatus.APPROVED,
-            Post.status == PostStatus.PUBLISHED,
-            Post.published_at <= utcnow(),
+            Post.is_published,
         )
         .order_by(Comment.created_at.desc(), Comment.id.desc())
         .limit(limit)
