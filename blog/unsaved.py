@@ -67,15 +67,14 @@ def render_login(form, kept: dict[str, str]) -> str:
 
 def back_to_the_editor(user: User, kept: dict[str, str]) -> str:
     """Keep the carried text as the author's autosave; the editor that shows it."""
-    from blog.admin.editing import typed_fields  # blog.admin imports this module
-    from blog.admin.forms import PostForm
+    from blog.admin.forms import PostForm  # importing blog.admin loads the views, which import this
 
     post_id = row_id(kept.get(POST_FIELD))
     if post_id is not None and db.session.get(Post, post_id) is None:
         post_id = None  # deleted meanwhile: the text starts a new post
     fields = MultiDict({name: kept.get(PREFIX + name, "") for name in FIELDS})
     form = PostForm(formdata=fields, meta={"csrf": False})  # parses and cleans like the editor
-    autosave = revisions.autosave(post_id, user, typed_fields(form))
+    autosave = revisions.autosave(post_id, user, form.typed_fields())
     db.session.commit()
     if post_id is None:
         return url_for("admin.new_post", autosave=autosave.id)

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 import pytest
 import sqlalchemy as sa
 
-from blog.admin.moderation import ACTIONS, LABELS
+from blog.admin.comments import ACTIONS, LABELS
 from blog.extensions import db
 from blog.forms import CSRF_EXPIRED_MESSAGE
 from blog.models import Comment, CommentStatus, Post, User

@@ -4,7 +4,7 @@ The blueprint is defined in blueprint.py; importing the view modules here
 registers their routes on it.
 """
 
-from blog.admin import comment_views, media_views, revision_views, views  # noqa: F401
+from blog.admin import comments, media_views, posts, revision_views  # noqa: F401
 from blog.admin.blueprint import bp
 
 __all__ = ["bp"]

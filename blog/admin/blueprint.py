@@ -4,7 +4,7 @@ from flask import Blueprint
 from flask_login import current_user
 
 from blog import unsaved
-from blog.admin.moderation import pending_count
+from blog.admin.summary import pending_count
 from blog.auth import LoginForm
 from blog.extensions import login_manager
 

@@ -3,7 +3,6 @@
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from blog.admin.moderation import pending_count
 from blog.extensions import db
 from blog.models import Comment, CommentStatus, Post, PostStatus, utcnow
 
@@ -32,4 +31,11 @@ def latest_comments() -> list[Comment]:
             .order_by(Comment.created_at.desc(), Comment.id.desc())
             .limit(LATEST_COMMENTS)
         )
+    )
+
+
+def pending_count() -> int:
+    """Held comments: the dashboard's count and the number in the author's navigation."""
+    return db.session.scalar(
+        sa.select(sa.func.count(Comment.id)).where(Comment.status == CommentStatus.PENDING)
     )

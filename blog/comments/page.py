@@ -13,7 +13,7 @@ from blog import pagecache
 from blog.comments import threads
 from blog.comments.browser import own_comment_ids, saved_details
 from blog.comments.forms import CommentForm, ReaderCommentForm, new_stamp
-from blog.comments.moderation import comments_open
+from blog.comments.rules import comments_open
 from blog.extensions import db
 from blog.models import Comment, CommentStatus, Post, discussion_of
 from blog.pagination import page_arg, row_id

@@ -7,8 +7,8 @@ from sqlalchemy.orm import selectinload
 from blog.auth import client_address
 from blog.comments.browser import remember_own_comment, store_details
 from blog.comments.forms import CommentForm, ReaderCommentForm
-from blog.comments.moderation import comments_open, decide
 from blog.comments.page import reply_target
+from blog.comments.rules import comments_open, decide
 from blog.errors import keeps_input_on_csrf_error
 from blog.extensions import db, limiter
 from blog.mail import subscriptions

@@ -6,7 +6,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from blog.admin.editing import SLUG_TAKEN, draft_label, slug_taken, unique_slug
+from blog.admin.posts import SLUG_TAKEN, draft_label, slug_taken, unique_slug
 from blog.errors import keeps_input_on_csrf_error
 from blog.extensions import db
 from blog.forms import EmptyForm

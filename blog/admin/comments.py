@@ -1,11 +1,10 @@
-"""The moderation screen: tabs by status, row and bulk actions, edit and reply."""
+"""The moderation screen: tabs by status, row and bulk actions, edit and reply; the actions."""
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from blog.admin import moderation
 from blog.admin.blueprint import bp
 from blog.admin.forms import CommentEditForm, CommentReplyForm
 from blog.errors import keeps_input_on_csrf_error
@@ -20,7 +19,7 @@ COMMENTS_PER_PAGE = 50
 
 def current_tab() -> str:
     tab = request.values.get("status", "pending")
-    return tab if tab in moderation.TABS else "pending"
+    return tab if tab in TABS else "pending"
 
 
 def back_to_tab(tab: str):
@@ -41,9 +40,9 @@ def comments():
         "admin/comments.html",
         tab=tab,
         pagination=db.paginate(select, page=page_arg(), per_page=COMMENTS_PER_PAGE),
-        counts=moderation.counts(),
-        actions=moderation.actions_for(tab),
-        labels=moderation.LABELS,
+        counts=counts(),
+        actions=actions_for(tab),
+        labels=LABELS,
         form=EmptyForm(),
     )
 
@@ -51,12 +50,13 @@ def comments():
 @bp.post("/comments/<id:comment_id>/<action>")
 def moderate(comment_id: int, action: str):
     """One action on one comment."""
-    if action not in moderation.ACTIONS:
+    if action not in ACTIONS:
         abort(404)
     comment = db.get_or_404(Comment, comment_id)
     if EmptyForm().validate_on_submit():
-        done = moderation.apply(action, [comment])
-        flash(f"{moderation.LABELS[action]}: {done} comment{'s' if done != 1 else ''}.", "success")
+        done = apply(action, [comment])
+        db.session.commit()
+        flash(f"{LABELS[action]}: {done} comment{'s' if done != 1 else ''}.", "success")
     return back_to_tab(current_tab())
 
 
@@ -65,12 +65,13 @@ def bulk_moderate():
     """One action on every ticked comment."""
     action = request.form.get("action", "")
     ids = [row_id(value) for value in request.form.getlist("ids") if row_id(value)]
-    if action not in moderation.ACTIONS or not ids:
+    if action not in ACTIONS or not ids:
         flash("Tick some comments and choose an action.", "error")
     elif EmptyForm().validate_on_submit():
         selected = db.session.scalars(sa.select(Comment).where(Comment.id.in_(ids))).all()
-        done = moderation.apply(action, list(selected))
-        flash(f"{moderation.LABELS[action]}: {done} comment{'s' if done != 1 else ''}.", "success")
+        done = apply(action, list(selected))
+        db.session.commit()
+        flash(f"{LABELS[action]}: {done} comment{'s' if done != 1 else ''}.", "success")
     return back_to_tab(current_tab())
 
 
@@ -115,3 +116,66 @@ def reply_to_comment(comment_id: int):
         return redirect(comment_url(reply, post))
     status = 422 if form.errors else 200
     return render_template("admin/reply_comment.html", form=form, parent=parent), status
+
+
+# --- What the author can do to comments: status changes, permanent deletion ----
+
+# action name -> (statuses it applies to, the status it sets; None = delete permanently)
+ACTIONS: dict[str, tuple[frozenset[str], CommentStatus | None]] = {
+    "approve": (frozenset({"pending", "spam", "trash"}), CommentStatus.APPROVED),
+    "unapprove": (frozenset({"approved"}), CommentStatus.PENDING),
+    "spam": (frozenset({"pending", "approved"}), CommentStatus.SPAM),
+    "not-spam": (frozenset({"spam"}), CommentStatus.PENDING),
+    "trash": (frozenset({"pending", "approved", "spam"}), CommentStatus.TRASH),
+    "restore": (frozenset({"trash"}), CommentStatus.PENDING),
+    "delete": (frozenset({"spam", "trash"}), None),
+}
+LABELS = {
+    "approve": "Approve",
+    "unapprove": "Unapprove",
+    "spam": "Spam",
+    "not-spam": "Not spam",
+    "trash": "Trash",
+    "restore": "Restore",
+    "delete": "Delete permanently",
+}
+TABS = ("pending", "approved", "spam", "trash")
+
+
+def actions_for(status: str) -> list[str]:
+    return [name for name, (sources, _) in ACTIONS.items() if status in sources]
+
+
+def apply(action: str, comments: list[Comment]) -> int:
+    """Apply ``action`` to the comments it fits; returns how many changed (the view commits)."""
+    sources, target = ACTIONS[action]
+    changed = [comment for comment in comments if comment.status in sources]
+    # Newest first, so a reply deleted in the same batch frees its parent to go too.
+    for comment in sorted(changed, key=lambda comment: comment.id, reverse=True):
+        if target is None:
+            delete_permanently(comment)
+        else:
+            comment.status = target
+    return len(changed)
+
+
+def delete_permanently(comment: Comment) -> None:
+    """Delete, or keep an anonymous placeholder when replies hang below it."""
+    has_replies = db.session.scalar(
+        sa.select(Comment.id).where(Comment.parent_id == comment.id).limit(1)
+    )
+    if has_replies is None:
+        db.session.delete(comment)
+        return
+    comment.status = CommentStatus.REMOVED
+    comment.author_name = comment.author_email = comment.author_url = comment.author_ip = ""
+    comment.body = ""
+    comment.user_id = None
+
+
+def counts() -> dict[str, int]:
+    rows = db.session.execute(
+        sa.select(Comment.status, sa.func.count(Comment.id)).group_by(Comment.status)
+    )
+    found = dict(rows.all())
+    return {tab: found.get(tab, 0) for tab in TABS}
