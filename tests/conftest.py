@@ -6,6 +6,12 @@ PostgreSQL: a fresh database is created for the run and dropped after it.
 
 import os
 import re
+
+# Imported before any test: pytest's unraisable-exception hook imports it lazily,
+# and a garbage collection during that import (werkzeug's test client leaves
+# uploads over 500 KB in temporary files for the collector) made the hook fail
+# a random test with "partially initialized module 'tracemalloc'".
+import tracemalloc  # noqa: F401
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
