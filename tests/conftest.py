@@ -23,7 +23,7 @@ from jinja2 import BytecodeCache
 
 from blog import create_app
 from blog.extensions import db
-from blog.models import Post, PostKind, PostStatus, Tag, User, utcnow
+from blog.models import Comment, CommentStatus, Post, PostKind, PostStatus, Tag, User, utcnow
 from tests import live_server as live
 from tests.databases import scratch_database
 from tests.mail_server import MailServer
@@ -31,9 +31,9 @@ from tests.mail_server import MailServer
 TEST_PASSWORD = "correct horse battery staple"
 # One round of PBKDF2: the hashing path without scrypt's ~0.2 s a login.
 TEST_HASH_METHOD = "pbkdf2:sha256:1"
-CSRF_INPUT = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
 # The comment form's per-reader hidden fields: the CSRF token and the signed stamp.
-FORM_TOKENS = re.compile(r'<input[^>]*name="(csrf_token|issued)"[^>]*value="([^"]*)"')
+HIDDEN_INPUT = r'<input[^>]*name="({names})"[^>]*value="([^"]*)"'
+FORM_TOKENS = re.compile(HIDDEN_INPUT.format(names="csrf_token|issued"))
 
 
 class CompiledTemplates(BytecodeCache):
@@ -113,14 +113,19 @@ def runner(app):
     return app.test_cli_runner()
 
 
+def hidden_fields(html: str, names: str = "csrf_token|issued") -> dict[str, str]:
+    """A page's form values by name, for the inputs whose names match ``names`` (a regex)."""
+    return dict(re.findall(HIDDEN_INPUT.format(names=names), html))
+
+
 def csrf_token(response) -> str:
-    match = CSRF_INPUT.search(response.get_data(as_text=True))
-    assert match, "no CSRF token in the page"
-    return match.group(1)
+    token = hidden_fields(response.get_data(as_text=True), "csrf_token").get("csrf_token")
+    assert token, "no CSRF token in the page"
+    return token
 
 
 def form_tokens(html: str) -> dict[str, str]:
-    return dict(FORM_TOKENS.findall(html))
+    return hidden_fields(html)
 
 
 def table_rows(app, skip=frozenset()) -> dict[str, list[tuple]]:
@@ -234,6 +239,74 @@ def make_page(app, author):
             return page.id
 
     return make
+
+
+def insert_comment(app, post_id: int, parent_id: int | None = None, **fields) -> int:
+    """Insert a comment through the models (a reply joins its parent's thread); its id."""
+    with app.app_context():
+        parent = db.session.get(Comment, parent_id) if parent_id is not None else None
+        comment = Comment.reply_to(parent, post_id=post_id, **fields)
+        db.session.add(comment)
+        db.session.commit()
+        return comment.id
+
+
+@pytest.fixture
+def make_comment(app):
+    """Insert a comment through the models; returns its id."""
+    counter = iter(range(1, 1000))
+
+    def make(
+        post_id: int,
+        status: str = CommentStatus.APPROVED,
+        parent_id: int | None = None,
+        author_name: str | None = None,
+        author_email: str | None = None,
+        author_ip: str | None = None,
+        body: str | None = None,
+        **fields,
+    ) -> int:
+        number = next(counter)
+        author_name = author_name or f"Reader {number}"
+        return insert_comment(
+            app,
+            post_id,
+            parent_id=parent_id,
+            author_name=author_name,
+            author_email=f"reader{number}@example.com" if author_email is None else author_email,
+            author_ip=f"198.51.100.{number}" if author_ip is None else author_ip,
+            body=f"Comment number {number} has something to say." if body is None else body,
+            status=status,
+            **fields,
+        )
+
+    return make
+
+
+@contextmanager
+def counting_queries(app):
+    """The SQL statements run inside the block, in order."""
+    statements: list[str] = []
+    with app.app_context():
+        engine = db.engine
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+
+
+def row_counts(app) -> dict[str, int]:
+    """How many rows each table holds."""
+    with app.app_context():
+        return {
+            table.name: db.session.scalar(sa.select(sa.func.count()).select_from(table))
+            for table in db.metadata.sorted_tables
+        }
 
 
 def slug_of(name: str) -> str:

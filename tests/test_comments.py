@@ -15,9 +15,9 @@ from blog.comments import forms as comment_forms
 from blog.comments import views as comment_views
 from blog.extensions import db
 from blog.models import Comment, CommentStatus, PostStatus, utcnow
-from tests.conftest import app_config, csrf_token, permalink
+from tests.conftest import app_config, csrf_token, hidden_fields, permalink
 
-HIDDEN = re.compile(r'<input[^>]*name="(csrf_token|issued|parent_id)"[^>]*value="([^"]*)"')
+COMMENT_FORM_HIDDEN = "csrf_token|issued|parent_id"
 
 
 @pytest.fixture
@@ -41,7 +41,7 @@ def submit(client, post, url_suffix="", **fields):
     """Open the post page like a browser, then send the comment form."""
     post_id, url = post
     page = client.get(url + url_suffix).get_data(as_text=True)
-    hidden = dict(HIDDEN.findall(page))
+    hidden = hidden_fields(page, COMMENT_FORM_HIDDEN)
     data = {key: value for key, value in {**hidden, **fields}.items() if value is not None}
     return client.post(f"/posts/{post_id}/comments", data=data)
 
@@ -296,8 +296,8 @@ def test_no_comments_on_drafts_or_unknown_posts(app, client, make_post):
     draft = make_post("Draft", slug="draft", status=PostStatus.DRAFT)
     assert client.post(f"/posts/{draft}/comments", data=reader()).status_code in (400, 404)
     page = client.get("/").get_data(as_text=True)
-    token = HIDDEN.search(page)
-    assert token is None  # the home page has no form, hence the direct posts above
+    # The home page has no form, hence the direct posts above.
+    assert hidden_fields(page, COMMENT_FORM_HIDDEN) == {}
     assert client.post("/posts/999999/comments", data=reader()).status_code in (400, 404)
     assert stored(app) == []
 
@@ -494,7 +494,7 @@ def test_commenter_email_and_address_never_reach_public_pages(app, client, make_
 
 def test_the_same_form_sent_twice_stores_one_comment(app, client, post):
     post_id, url = post
-    hidden = dict(HIDDEN.findall(client.get(url).get_data(as_text=True)))
+    hidden = hidden_fields(client.get(url).get_data(as_text=True), COMMENT_FORM_HIDDEN)
     data = {**hidden, **reader(comment="Double click!")}
     first = client.post(f"/posts/{post_id}/comments", data=data)
     second = client.post(f"/posts/{post_id}/comments", data=data)
@@ -510,7 +510,7 @@ def test_the_same_form_sent_twice_stores_one_comment(app, client, post):
 def test_a_form_sent_twice_at_once_stores_one_comment(app, client, post, monkeypatch):
     """Both requests pass the look-up; the unique nonce decides at commit."""
     post_id, url = post
-    hidden = dict(HIDDEN.findall(client.get(url).get_data(as_text=True)))
+    hidden = hidden_fields(client.get(url).get_data(as_text=True), COMMENT_FORM_HIDDEN)
     data = {**hidden, **reader(comment="Racing")}
     assert client.post(f"/posts/{post_id}/comments", data=data).status_code == 303
     looked_up = []

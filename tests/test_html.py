@@ -31,9 +31,8 @@ def add_discussion(app, post_id: int) -> int:
         author_id = db.session.scalar(db.select(User.id))
         parent = None
         for depth in range(6):
-            comment = Comment(
-                post_id=post_id, parent_id=parent and parent.id,
-                root_id=parent and (parent.root_id or parent.id),
+            comment = Comment.reply_to(
+                parent, post_id=post_id,
                 user_id=author_id if depth == 1 else None,
                 author_name=f"Reader {depth}", author_email=f"r{depth}@example.com",
                 author_url="https://reader.example/" if depth == 0 else "",

@@ -30,48 +30,6 @@ COLUMNS = (
 
 
 @pytest.fixture
-def make_comment(app):
-    """Insert a comment through the models; returns its id."""
-    counter = iter(range(1, 1000))
-
-    def make(
-        post_id: int,
-        status: str = CommentStatus.APPROVED,
-        parent_id: int | None = None,
-        author_name: str | None = None,
-        author_email: str | None = None,
-        author_ip: str | None = None,
-        body: str | None = None,
-        **fields,
-    ) -> int:
-        number = next(counter)
-        author_name = author_name or f"Reader {number}"
-        with app.app_context():
-            root_id = None
-            if parent_id is not None:
-                parent = db.session.get(Comment, parent_id)
-                root_id = parent.root_id or parent.id
-            comment = Comment(
-                post_id=post_id,
-                parent_id=parent_id,
-                root_id=root_id,
-                author_name=author_name,
-                author_email=(
-                    f"reader{number}@example.com" if author_email is None else author_email
-                ),
-                author_ip=f"198.51.100.{number}" if author_ip is None else author_ip,
-                body=f"Comment number {number} has something to say." if body is None else body,
-                status=status,
-                **fields,
-            )
-            db.session.add(comment)
-            db.session.commit()
-            return comment.id
-
-    return make
-
-
-@pytest.fixture
 def post_id(make_post):
     return make_post(TITLE)
 

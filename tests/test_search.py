@@ -15,7 +15,7 @@ from markupsafe import Markup
 from blog import create_app, search
 from blog.extensions import db
 from blog.models import Post, PostStatus, utcnow
-from tests.conftest import app_config, csrf_token, post_form
+from tests.conftest import app_config, counting_queries, csrf_token, post_form
 from tests.databases import scratch_database
 from tests.live_server import ROOT
 
@@ -331,18 +331,8 @@ def test_results_are_paginated_and_links_keep_the_query(app, client, make_post):
 
 
 def count_queries(app, call):
-    statements = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        sa.event.listen(db.engine, "before_cursor_execute", record)
-        try:
-            result = call()
-        finally:
-            sa.event.remove(db.engine, "before_cursor_execute", record)
-    return result, len(statements)
+    with app.app_context(), counting_queries(app) as statements:
+        return call(), len(statements)
 
 
 def test_a_page_of_results_costs_one_query_whatever_the_count(app, make_post):
