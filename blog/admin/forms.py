@@ -1,3 +1,5 @@
+"""The author's forms: the post editor, and editing or answering a comment."""
+
 from wtforms import (
     BooleanField,
     DateTimeLocalField,

@@ -1,3 +1,9 @@
+"""Posting a comment or a reply, and a comment's permalink.
+
+The intake rules decide what is held (comments/rules.py); on any error the
+post page is shown again with the text kept (posts.views.render_post_page).
+"""
+
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, redirect
 from flask_login import current_user

@@ -1,3 +1,9 @@
+"""The reader's pages: home, a post and its discussion, tags, archives, search.
+
+The post page asks comments.page for its discussion half; the sidebar and
+the neighbouring posts are fragments of the page cache, spliced in when served.
+"""
+
 import functools
 
 import sqlalchemy as sa
