@@ -3,10 +3,13 @@
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from flask import abort
 from sqlalchemy.orm import defer, selectinload
 
+from blog import pagecache, text
 from blog.extensions import db
 from blog.models import (
+    TAG_PAGES,
     Comment,
     CommentStatus,
     Post,
@@ -14,6 +17,7 @@ from blog.models import (
     User,
     post_tags,
     published_posts,
+    tag_topic,
 )
 from blog.pagination import window
 
@@ -160,3 +164,11 @@ def related_posts(post: Post, limit: int = 3) -> list[Post]:
         .limit(limit)
     )
     return list(db.session.scalars(select))
+
+
+def tag_or_404(slug: str) -> Tag:
+    """The tag of a tag page or feed; its pages depend on it even while it does not exist."""
+    if not text.is_valid_slug(slug):
+        abort(404)
+    pagecache.depends_on(TAG_PAGES, tag_topic(slug))
+    return db.first_or_404(sa.select(Tag).where(Tag.slug == slug))

@@ -6,24 +6,19 @@ the neighbouring posts are fragments of the page cache, spliced in when served.
 
 import functools
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, redirect, render_template, request
 from flask_login import current_user
 
 from blog import pagecache, text
 from blog.comments import page
 from blog.comments.forms import CommentForm
-from blog.extensions import db
 from blog.models import (
     COMMENTS,
     POSTS,
     SITE,
-    TAG_PAGES,
     Post,
-    Tag,
     archive_topic,
     post_topic,
-    tag_topic,
 )
 from blog.pagination import page_arg
 from blog.posts import queries
@@ -76,10 +71,7 @@ def index():
 @bp.route("/tag/<slug>/")
 def tag(slug: str):
     """Published posts with one tag."""
-    if not text.is_valid_slug(slug):
-        abort(404)
-    pagecache.depends_on(TAG_PAGES, tag_topic(slug))
-    tag = db.first_or_404(sa.select(Tag).where(Tag.slug == slug))
+    tag = queries.tag_or_404(slug)
     pagination = queries.tag_page(tag, page_arg(), per_page())
     return render_template("posts/tag.html", tag=tag, pagination=pagination)
 
