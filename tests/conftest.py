@@ -18,10 +18,12 @@ from datetime import datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask import session
 from flask_migrate import upgrade
 from jinja2 import BytecodeCache
 
 from blog import create_app
+from blog.auth import start_session
 from blog.extensions import db
 from blog.models import Comment, CommentStatus, Post, PostKind, PostStatus, Tag, User, utcnow
 from tests import live_server as live
@@ -160,8 +162,24 @@ class AuthActions:
         self._client = client
 
     def login(self, username="author", password=TEST_PASSWORD, next_url=None):
+        """Through the login form, as the author does: for tests about logging in."""
         url = "/login" + (f"?next={next_url}" if next_url else "")
         return post_form(self._client, url, {"username": username, "password": password})
+
+    def login_through_session(self, username="author") -> None:
+        """The session a successful login makes, without the form's two requests.
+
+        The blog's own start_session fills it, in a request like the client's
+        (same address and browser), so the session is the one the form would give.
+        """
+        app = self._client.application
+        with app.test_request_context(environ_base=self._client.environ_base):
+            user = db.session.scalar(sa.select(User).where(User.username == username))
+            start_session(user, remember=False)
+            values = dict(session)
+        with self._client.session_transaction() as client_session:
+            client_session.clear()
+            client_session.update(values)
 
     def logout(self):
         # Any page carries the logout form (and its token) while logged in.

@@ -203,7 +203,7 @@ def test_time_trap_holds_a_fast_comment_and_says_why(app, client, auth, post, mo
     assert [fast.status, slow.status, forged.status] == ["pending", "approved", "spam"]
     assert "the time trap expects at least 3 s" in fast.held_reason
     assert slow.held_reason == ""
-    auth.login()
+    auth.login_through_session()
     screen = client.get("/admin/comments?status=pending").get_data(as_text=True)
     assert "Held:</strong> Sent " in screen
     assert "the time trap expects at least 3 s" in screen
@@ -213,7 +213,7 @@ def test_honeypot_is_spam_with_its_reason_on_the_spam_tab(app, client, auth, pos
     submit(client, post, **reader(phone="555-1234"))
     [comment] = stored(app)
     assert comment.status == CommentStatus.SPAM
-    auth.login()
+    auth.login_through_session()
     screen = client.get("/admin/comments?status=spam").get_data(as_text=True)
     assert "Marked as spam:</strong> The hidden honeypot field was filled in." in screen
 
@@ -399,7 +399,7 @@ def test_a_reply_chain_deeper_than_the_stack_renders_for_readers_and_the_author(
     assert comment_anchors(reader_page.get_data(as_text=True)) == ids
     deepest = app.test_client().get(f"/comments/{ids[-1]}/", follow_redirects=True)
     assert deepest.status_code == 200 and f'id="comment-{ids[-1]}"' in deepest.get_data(True)
-    auth.login()
+    auth.login_through_session()
     author_page = client.get(post[1])
     assert author_page.status_code == 200
     assert comment_anchors(author_page.get_data(as_text=True)) == ids
@@ -418,7 +418,7 @@ def test_nesting_stops_at_ten_whatever_the_setting(app, post):
 
 def test_deleting_inside_a_deep_chain_leaves_placeholders(app, client, post, auth):
     ids = reply_chain(app, post[0])
-    auth.login()
+    auth.login_through_session()
     token = csrf_token(client.get("/admin/comments"))
     for comment_id in (ids[0], ids[CHAIN // 2], ids[-1]):
         for action in ("trash", "delete"):
@@ -430,7 +430,7 @@ def test_deleting_inside_a_deep_chain_leaves_placeholders(app, client, post, aut
 
 
 def test_logged_in_author_comments_as_themselves(app, client, post, auth):
-    auth.login()
+    auth.login_through_session()
     html = client.get(post[1]).get_data(as_text=True)
     assert 'name="author"' not in html and 'name="email"' not in html
     assert "Logged in as Ada Author." in html

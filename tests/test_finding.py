@@ -184,7 +184,7 @@ def test_pages_with_a_form_token_or_a_login_stay_private(client, auth, make_post
     make_post("Form page")
     post_page = client.get(permalink(client, "Form page"))
     assert post_page.headers["Cache-Control"] == "private, no-cache"
-    auth.login()
+    auth.login_through_session()
     assert client.get("/").headers["Cache-Control"] == "private, no-cache"
     assert client.get("/admin/").headers["Cache-Control"] == "no-store"
 

@@ -122,7 +122,7 @@ def test_every_page_type_is_valid_html(app, client, auth, make_post, tmp_path):
     save(tmp_path, "page", client.get("/about/"))
     save(tmp_path, "child-page-with-comments", client.get("/about/guestbook/"))
     save(tmp_path, "login-failed", auth.login(password="wrong password"))
-    auth.login()
+    auth.login_through_session()
     save(tmp_path, "post", client.get(post_url))
     save(tmp_path, "dashboard", client.get("/admin/"))
     save(tmp_path, "moderation", client.get("/admin/comments"))

@@ -38,7 +38,7 @@ def test_every_get_route_answers_without_a_server_error(app, client, auth, make_
     assert len(urls) >= 12
     for logged_in in (False, True):
         if logged_in:
-            auth.login()
+            auth.login_through_session()
         for url in urls:
             response = client.get(url)
             assert response.status_code < 500, (url, logged_in, response.status_code)
@@ -47,7 +47,7 @@ def test_every_get_route_answers_without_a_server_error(app, client, auth, make_
 
 def test_no_post_route_changes_anything_without_a_csrf_token(app, client, auth, make_post):
     seed(app, make_post)
-    auth.login()
+    auth.login_through_session()
     before = row_counts(app)
     urls = urls_for(app, "POST")
     assert len(urls) >= 8

@@ -651,6 +651,6 @@ def test_wordpress_revisions_become_revisions_of_their_post(app, runner, client,
         assert "<em>yard</em>" in found[0].body and found[0].status == hello.status
     again = import_wxr(runner, path)
     assert "Already imported, left as they are:" in again.output and "2 revisions" in again.output
-    auth.login()
+    auth.login_through_session()
     page = client.get(f"/admin/posts/{hello.id}/revisions").get_data(as_text=True)
     assert page.count('<td data-label="Kind">Revision</td>') == 2
