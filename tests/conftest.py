@@ -359,6 +359,22 @@ def serve_blog(folder, label: str, **settings: str) -> Iterator[live.LiveServer]
         yield server
 
 
+def publish_on_live_blog(server: live.LiveServer, title: str, slug: str, body: str) -> str:
+    """A post by the author, published now straight into a served blog's database; its URL."""
+    app = create_app(app_config(server.database_url))
+    with app.app_context():
+        author = db.session.scalar(db.select(User).where(User.username == "author"))
+        post = Post(
+            title=title, slug=slug, body=body,
+            status=PostStatus.PUBLISHED, published_at=utcnow(), author_id=author.id,
+        )  # fmt: skip
+        db.session.add(post)
+        db.session.commit()
+        published = post.published_at
+        db.engine.dispose()
+    return f"{server.url}/{published:%Y/%m}/{slug}/"
+
+
 @pytest.fixture
 def smtp():
     """A real SMTP server (aiosmtpd) on a free loopback port; ``smtp.inbox`` holds what came."""

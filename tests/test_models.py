@@ -232,35 +232,40 @@ def test_post_is_rendered_again_when_body_changes(app, make_post):
         assert "Old" not in post.excerpt_html
 
 
-def test_post_is_rendered_again_when_body_changes_over_stale_html(app, make_post):
-    post_id = make_post(body="Old text.")
-    with app.app_context():
-        set_raw_html(post_id, "STALE", "STALE")
-    with app.app_context():
-        post = db.session.get(Post, post_id)
-        post.body = "Fresh text."
-        db.session.commit()
-    with app.app_context():
-        post = db.session.get(Post, post_id)
-        assert post.body_html == "<p>Fresh text.</p>\n"
-        assert post.excerpt_html == "<p>Fresh text.</p>\n"
-
-
-def test_post_is_rendered_again_when_excerpt_changes(app, make_post):
-    post_id = make_post(body="The body.")
+@pytest.mark.parametrize(
+    ("body", "changes", "rendered"),
+    [
+        (
+            "Old text.",
+            {"body": "Fresh text."},
+            {"body_html": "<p>Fresh text.</p>\n", "excerpt_html": "<p>Fresh text.</p>\n"},
+        ),
+        (
+            "The body.",
+            {"excerpt": "A teaser <b>written</b> by hand."},
+            {
+                "body_html": "<p>The body.</p>\n",
+                "excerpt_html": f"<p>A teaser &lt;b&gt;written&lt;/b&gt; by hand. {ELLIPSIS}</p>",
+                "has_more": True,
+            },
+        ),
+    ],
+    ids=["body-over-stale-html", "excerpt"],
+)
+def test_post_is_rendered_again_over_stale_html_when_body_or_excerpt_change(
+    app, make_post, body, changes, rendered
+):
+    post_id = make_post(body=body)
     with app.app_context():
         set_raw_html(post_id, "STALE BODY", "STALE EXCERPT")
     with app.app_context():
         post = db.session.get(Post, post_id)
-        post.excerpt = "A teaser <b>written</b> by hand."
+        for name, value in changes.items():
+            setattr(post, name, value)
         db.session.commit()
     with app.app_context():
         post = db.session.get(Post, post_id)
-        assert post.body_html == "<p>The body.</p>\n"
-        assert (
-            post.excerpt_html == f"<p>A teaser &lt;b&gt;written&lt;/b&gt; by hand. {ELLIPSIS}</p>"
-        )
-        assert post.has_more is True
+        assert {name: getattr(post, name) for name in rendered} == rendered
 
 
 @pytest.mark.parametrize(
