@@ -25,6 +25,7 @@ def confirm(token: str):
     form = EmptyForm()
     if form.validate_on_submit():
         subscriptions.confirm(address)
+        db.session.commit()
         return render_template("mail/confirmed.html")
     return render_template("mail/confirm.html", form=form, email=address.email)
 
@@ -39,6 +40,7 @@ def unsubscribe(token: str):
     if request.method == "POST":
         everything = request.form.get("scope") == "all"
         subscriptions.unsubscribe(*target, everything=everything)
+        db.session.commit()
         return render_template("mail/unsubscribed.html", everything=everything)
     subscription = db.session.get(Subscription, target[1])
     post = db.session.get(Post, subscription.post_id) if subscription else None
