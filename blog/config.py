@@ -89,6 +89,9 @@ DEFAULTS = {
     # True in gunicorn's workers (wsgi.py sets BLOG_SERVING): they never load the
     # migration tools, which only the command line and prepare_site need.
     "SERVING": False,
+    # A jinja2.BytecodeCache for compiled templates; the tests share one between
+    # the many apps they make, so each template is compiled once a run, not once a test.
+    "TEMPLATE_BYTECODE_CACHE": None,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     # A reader who spends a long time on a form must not lose it to an expired token.
     "WTF_CSRF_TIME_LIMIT": 24 * 3600,

@@ -21,7 +21,6 @@ from blog.media.rendering import with_absolute_image_urls
 from blog.models import (
     COMMENTS,
     POSTS,
-    TAG_PAGES,
     Comment,
     CommentStatus,
     Post,
@@ -29,10 +28,9 @@ from blog.models import (
     discussion_of,
     post_topic,
     published_posts,
-    tag_topic,
 )
-from blog.posts.queries import with_listing_data
-from blog.posts.views import post_url
+from blog.posts.queries import tag_or_404, with_listing_data
+from blog.urls import post_feed_url, post_url
 
 bp = Blueprint("feeds", __name__)
 
@@ -103,10 +101,7 @@ def site():
 @bp.route("/tag/<slug>/feed/")
 def tag(slug: str):
     """The latest published posts with one tag."""
-    if not text.is_valid_slug(slug):
-        abort(404)
-    pagecache.depends_on(TAG_PAGES, tag_topic(slug))
-    tag = db.first_or_404(sa.select(Tag).where(Tag.slug == slug))
+    tag = tag_or_404(slug)
     select = published_posts().where(Post.tags.any(Tag.id == tag.id))
     posts = db.session.scalars(with_listing_data(select, bodies=True).limit(entry_limit())).all()
     return atom_response(
@@ -172,14 +167,6 @@ def comments():
             entries=comment_entries([(comment, comment.post) for comment in comments]),
         )
     )
-
-
-@bp.app_template_global()
-def post_feed_url(post: Post, **kwargs) -> str:
-    """The feed of a post's comments: its permalink's own arguments, plus feed/."""
-    path = urlsplit(post_url(post)).path.removeprefix(request.script_root)
-    _, values = current_app.url_map.bind("localhost").match(path, method="GET")
-    return url_for("feeds.post_comments", **values, **kwargs)
 
 
 def entry_limit() -> int:

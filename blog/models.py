@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from flask import current_app, has_app_context
 from flask_login import UserMixin
 from sqlalchemy.dialects.postgresql import REGCONFIG
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -60,6 +61,18 @@ def archive_topic(year: int, month: int | None = None) -> str:
 def discussion_of(post_id: int) -> str:
     """The topic of one post's comments: its page and its comment feed."""
     return f"discussion:{post_id}"
+
+
+def one_of(column: str, values: type[enum.StrEnum]) -> sa.CheckConstraint:
+    """``column IN ('a', 'b')``, named after the column, from the enum's values."""
+    allowed = ", ".join(f"'{value}'" for value in values)
+    return sa.CheckConstraint(f"{column} IN ({allowed})", name=column)
+
+
+def rendered_values(instance, columns: tuple[str, ...]) -> dict:
+    """What ``render()`` derived, as plain values for a bulk INSERT (Markup as str)."""
+    values = {name: getattr(instance, name) for name in columns}
+    return {name: str(value) if isinstance(value, str) else value for name, value in values.items()}
 
 
 def _statuses(instance) -> set[str]:
@@ -242,9 +255,12 @@ class Post(db.Model):
     __tablename__ = "posts"
     __table_args__ = (
         sa.Index("ix_posts_status_published_at", "status", "published_at"),
-        sa.CheckConstraint("status IN ('draft', 'published')", name="status"),
-        sa.CheckConstraint("kind IN ('post', 'page')", name="kind"),
+        one_of("status", PostStatus),
+        one_of("kind", PostKind),
     )
+    # What render() derives from the body and excerpt: every writer of posts
+    # (the mapper event below, the WXR importer's bulk INSERT) stores all of them.
+    RENDERED_COLUMNS = ("body_html", "body_text", "reading_minutes", "excerpt_html", "has_more")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(sa.String(200))
@@ -302,7 +318,10 @@ class Post(db.Model):
             self.body or "", self.body_html, self.excerpt or ""
         )
 
-    @property
+    def rendered_values(self) -> dict:
+        return rendered_values(self, self.RENDERED_COLUMNS)
+
+    @hybrid_property
     def is_published(self) -> bool:
         """Visible to readers: published, and its date has come."""
         return (
@@ -311,6 +330,11 @@ class Post(db.Model):
             and self.published_at <= utcnow()
         )
 
+    @is_published.inplace.expression
+    @classmethod
+    def _is_published_clause(cls) -> sa.ColumnElement[bool]:
+        return sa.and_(cls.status == PostStatus.PUBLISHED, cls.published_at <= utcnow())
+
     @property
     def is_scheduled(self) -> bool:
         return self.status == PostStatus.PUBLISHED and not self.is_published
@@ -318,16 +342,6 @@ class Post(db.Model):
     @property
     def display_date(self) -> datetime:
         return self.published_at or self.created_at
-
-    def editable_by(self, user) -> bool:
-        """Whether ``user`` may change this post: the one policy, blog/roles.py, says.
-
-        Pages that show the answer are personal, never stored by the page cache
-        (blog/pagecache/policy.py), so a reader never gets an author's Edit link.
-        """
-        from blog import roles  # it imports this module
-
-        return self.id is not None and roles.may_edit(user, self)
 
     @property
     def is_page(self) -> bool:
@@ -370,16 +384,11 @@ class Post(db.Model):
         return f"<Post {self.slug}>"
 
 
-def readable() -> sa.ColumnElement[bool]:
-    """Posts and pages readers may see: published, and their date has come."""
-    return sa.and_(Post.status == PostStatus.PUBLISHED, Post.published_at <= utcnow())
-
-
 def published_posts() -> sa.Select:
     """Posts readers may see, newest first (pages are not in the lists)."""
     return (
         sa.select(Post)
-        .where(readable(), Post.kind == PostKind.POST)
+        .where(Post.is_published, Post.kind == PostKind.POST)
         .order_by(Post.published_at.desc(), Post.id.desc())
     )
 
@@ -388,7 +397,7 @@ def published_pages() -> sa.Select:
     """Pages readers may see, in their order among their siblings."""
     return (
         sa.select(Post)
-        .where(readable(), Post.kind == PostKind.PAGE)
+        .where(Post.is_published, Post.kind == PostKind.PAGE)
         .order_by(Post.menu_order, Post.title, Post.id)
     )
 
@@ -419,10 +428,9 @@ class Comment(db.Model):
         sa.Index("ix_comments_post_id_status_created_at", "post_id", "status", "created_at"),
         sa.Index("ix_comments_status_created_at", "status", "created_at"),
         sa.Index("ix_comments_author_email_status", "author_email", "status"),
-        sa.CheckConstraint(
-            "status IN ('pending', 'approved', 'spam', 'trash', 'removed')", name="status"
-        ),
+        one_of("status", CommentStatus),
     )
+    RENDERED_COLUMNS = ("body_html",)  # what render() derives from the body
 
     id: Mapped[int] = mapped_column(primary_key=True)
     post_id: Mapped[int] = mapped_column(sa.ForeignKey("posts.id", ondelete="CASCADE"))
@@ -455,12 +463,47 @@ class Comment(db.Model):
         remote_side=[id], foreign_keys=[parent_id], lazy="raise"
     )
 
+    @classmethod
+    def reply_to(cls, parent: "Comment | None", *, post_id: int, author=None, **fields):
+        """A new comment on a post, answering ``parent`` if there is one.
+
+        It joins its parent's thread (``root_id`` is the thread's top comment). Written
+        by ``author``, a logged-in user, it carries their name and needs no moderation.
+        """
+        comment = cls(
+            post_id=post_id,
+            parent_id=parent.id if parent else None,
+            root_id=parent.thread_id if parent else None,
+            **fields,
+        )
+        if author is not None:
+            comment.user_id = author.id
+            comment.author_name = author.display_name
+            comment.status = CommentStatus.APPROVED
+        return comment
+
     def render(self) -> None:
         self.body_html = text.render_comment(self.body or "")
 
-    @property
+    def rendered_values(self) -> dict:
+        return rendered_values(self, self.RENDERED_COLUMNS)
+
+    @hybrid_property
     def thread_id(self) -> int:
-        return self.root_id or self.id
+        """The top-level comment of its thread: its own id if it is one."""
+        return thread_root(self.id, self.root_id)
+
+    @thread_id.inplace.expression
+    @classmethod
+    def _thread_id_expression(cls) -> sa.ColumnElement[int]:
+        return sa.func.coalesce(cls.root_id, cls.id)
+
+    def is_by_author_of(self, post: "Post") -> bool:
+        """Written by the post's own author, logged in: the "Post author" badge.
+
+        Another author's comment is a logged-in user's, but not the post author's.
+        """
+        return self.user_id is not None and self.user_id == post.author_id
 
     def reader_topics(self, deleted: bool = False) -> set[str]:
         """A comment readers see (or saw) is on its post's page and in the comment feeds."""
@@ -470,6 +513,11 @@ class Comment(db.Model):
 
     def __repr__(self) -> str:
         return f"<Comment {self.id} on post {self.post_id}>"
+
+
+def thread_root(comment_id: int, root_id: int | None) -> int:
+    """The thread a comment is in, from its id and its root_id column."""
+    return root_id or comment_id
 
 
 @sa.event.listens_for(Comment, "before_insert")

@@ -22,6 +22,7 @@ from werkzeug.exceptions import NotFound
 from blog.extensions import db
 from blog.models import LegacyLink, Post, Tag
 from blog.pagination import row_id
+from blog.urls import post_url
 
 bp = Blueprint("redirects", __name__)
 
@@ -111,8 +112,6 @@ def legacy_target(path: str) -> str | None:
 
 
 def _post_target(select: sa.Select) -> str | None:
-    from blog.posts.views import post_url
-
     post = db.session.scalar(select)
     return post_url(post) if post is not None and post.is_published else None
 

@@ -29,8 +29,12 @@ def is_administrator(user) -> bool:
 
 
 def may_edit(user, post: Post) -> bool:
-    """Change, publish, delete a post or page, and see or restore its revisions."""
-    if not user.is_authenticated:
+    """Change, publish, delete a post or page, and see or restore its revisions.
+
+    Public pages that show the answer (an Edit link) are personal, never stored
+    by the page cache (blog/pagecache/policy.py), so a reader never gets one.
+    """
+    if not user.is_authenticated or post.id is None:
         return False
     return is_administrator(user) or post.author_id == user.id
 

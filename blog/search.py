@@ -47,7 +47,7 @@ from sqlalchemy.dialects.postgresql import REGCONFIG
 
 from blog.extensions import db
 from blog.i18n import site_search_config
-from blog.models import Post, readable
+from blog.models import Post
 
 MAX_QUERY_LENGTH = 200
 SNIPPET_WORDS = 30
@@ -160,7 +160,9 @@ def _sqlite_selects(query: str, limit: int, offset: int) -> tuple[sa.Select, sa.
     # The published ids come from the (status, published_at) index: ten times
     # faster than a join that reads every matching post's long row. The unary
     # + keeps SQLite from handing this IN to FTS5 as one lookup per post.
-    published = sa.literal_column("+posts_fts.rowid").in_(sa.select(Post.id).where(readable()))
+    published = sa.literal_column("+posts_fts.rowid").in_(
+        sa.select(Post.id).where(Post.is_published)
+    )
     count_select = sa.select(sa.func.count()).select_from(fts).where(matches, published)
     rank = sa.func.bm25(fts_table, 10.0, 1.0)
     page_ids = (
@@ -193,7 +195,7 @@ def _postgresql_selects(query: str, limit: int, offset: int) -> tuple[sa.Select,
     vector = sa.literal_column("posts.search_vector")
     # A query of exclusions only ("-word") has no part an index can use: no results.
     matches = sa.and_(vector.bool_op("@@")(tsquery), sa.func.querytree(tsquery) != "T")
-    published = readable()
+    published = Post.is_published
     # Weights for D, C, B (body) and A (title): a title match counts ten times
     # a body match, as in SQLite's bm25 (the default, 0.4 for B, lets a body
     # mentioning the words three times outrank a title).

@@ -1,4 +1,4 @@
-"""What templates may call: site settings, dates and URLs."""
+"""What templates may call: site settings, dates and URLs (built in blog/urls.py)."""
 
 import hashlib
 from datetime import datetime
@@ -8,20 +8,24 @@ from flask import Flask, Response, current_app, request, url_for
 from markupsafe import Markup, escape
 from werkzeug.security import safe_join
 
+from blog import roles
 from blog.dates import long_date, long_datetime, month_and_year, relative_time
 from blog.forms import CSRF_EXPIRED_MESSAGE
-from blog.posts.views import post_url
 from blog.text import safe_web_url, summary
+from blog.urls import post_feed_url, post_url
 
 
 def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    app.jinja_env.bytecode_cache = app.config["TEMPLATE_BYTECODE_CACHE"]
     app.context_processor(site_settings)
     app.add_template_global(CSRF_EXPIRED_MESSAGE, "csrf_expired_message")
     app.add_template_global(post_url)
+    app.add_template_global(roles.may_edit)
     app.add_template_global(month_and_year)
+    app.add_template_global(post_feed_url)
     app.add_template_global(asset_url)
     app.add_template_filter(time_tag)
     app.add_template_filter(time_ago)

@@ -126,8 +126,7 @@ def comment_form_again(user: User, kept: dict[str, str]):
 def back_to_the_editor(user: User, kept: dict[str, str]) -> str:
     """Keep the carried text as the author's autosave; the editor that shows it."""
     from blog import roles
-    from blog.admin.editing import typed_fields  # blog.admin imports this module
-    from blog.admin.forms import PostForm
+    from blog.admin.forms import PostForm  # importing blog.admin loads the views, which import this
 
     new_endpoint, edit_endpoint, id_name = EDITORS.get(
         kept.get(EDITOR_FIELD, ""), EDITORS["admin.new_post"]
@@ -138,7 +137,7 @@ def back_to_the_editor(user: User, kept: dict[str, str]) -> str:
         post_id = None  # deleted meanwhile, or another's: the text starts a new one
     fields = MultiDict({name: kept.get(PREFIX + name, "") for name in FIELDS})
     form = PostForm(formdata=fields, meta={"csrf": False})  # parses and cleans like the editor
-    autosave = revisions.autosave(post_id, user, typed_fields(form))
+    autosave = revisions.autosave(post_id, user, form.typed_fields())
     db.session.commit()
     if post_id is None:
         return url_for(new_endpoint, autosave=autosave.id)

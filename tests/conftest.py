@@ -6,17 +6,37 @@ PostgreSQL: a fresh database is created for the run and dropped after it.
 
 import os
 import re
+
+# Imported before any test: pytest's unraisable-exception hook imports it lazily,
+# and a garbage collection during that import (werkzeug's test client leaves
+# uploads over 500 KB in temporary files for the collector) made the hook fail
+# a random test with "partially initialized module 'tracemalloc'".
+import tracemalloc  # noqa: F401
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask import session
 from flask_migrate import upgrade
+from jinja2 import BytecodeCache
 
 from blog import create_app
+from blog.auth import start_session
 from blog.extensions import db
-from blog.models import Comment, MediaItem, Post, PostKind, PostStatus, Role, Tag, User, utcnow
+from blog.models import (
+    Comment,
+    CommentStatus,
+    MediaItem,
+    Post,
+    PostKind,
+    PostStatus,
+    Role,
+    Tag,
+    User,
+    utcnow,
+)
 from blog.revisions import PostRevision
 from blog.site.models import MenuItem, MenuKind
 from tests import live_server as live
@@ -27,9 +47,30 @@ from tests.mail_server import MailServer
 TEST_PASSWORD = "correct horse battery staple"
 # One round of PBKDF2: the hashing path without scrypt's ~0.2 s a login.
 TEST_HASH_METHOD = "pbkdf2:sha256:1"
-CSRF_INPUT = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
 # The comment form's per-reader hidden fields: the CSRF token and the signed stamp.
-FORM_TOKENS = re.compile(r'<input[^>]*name="(csrf_token|issued)"[^>]*value="([^"]*)"')
+HIDDEN_INPUT = r'<input[^>]*name="({names})"[^>]*value="([^"]*)"'
+FORM_TOKENS = re.compile(HIDDEN_INPUT.format(names="csrf_token|issued"))
+
+
+class CompiledTemplates(BytecodeCache):
+    """Templates compiled once a run and shared by every app a test makes.
+
+    Compiling them again for each test's app was ~40 % of the suite's time. A
+    bucket's checksum is its template's source, so an edited template is compiled anew.
+    """
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED_TEMPLATES = CompiledTemplates()
 
 
 def app_config(database_url: str, **overrides) -> dict:
@@ -45,6 +86,7 @@ def app_config(database_url: str, **overrides) -> dict:
         "CACHE_TYPE": "SimpleCache",
         "RATELIMIT_STORAGE_URI": "memory://",
         "PASSWORD_HASH_METHOD": TEST_HASH_METHOD,
+        "TEMPLATE_BYTECODE_CACHE": COMPILED_TEMPLATES,
         **overrides,
     }
 
@@ -94,14 +136,19 @@ def runner(app):
     return app.test_cli_runner()
 
 
+def hidden_fields(html: str, names: str = "csrf_token|issued") -> dict[str, str]:
+    """A page's form values by name, for the inputs whose names match ``names`` (a regex)."""
+    return dict(re.findall(HIDDEN_INPUT.format(names=names), html))
+
+
 def csrf_token(response) -> str:
-    match = CSRF_INPUT.search(response.get_data(as_text=True))
-    assert match, "no CSRF token in the page"
-    return match.group(1)
+    token = hidden_fields(response.get_data(as_text=True), "csrf_token").get("csrf_token")
+    assert token, "no CSRF token in the page"
+    return token
 
 
 def form_tokens(html: str) -> dict[str, str]:
-    return dict(FORM_TOKENS.findall(html))
+    return hidden_fields(html)
 
 
 def table_rows(app, skip=frozenset()) -> dict[str, list[tuple]]:
@@ -136,8 +183,24 @@ class AuthActions:
         self._client = client
 
     def login(self, username="author", password=TEST_PASSWORD, next_url=None):
+        """Through the login form, as the author does: for tests about logging in."""
         url = "/login" + (f"?next={next_url}" if next_url else "")
         return post_form(self._client, url, {"username": username, "password": password})
+
+    def login_through_session(self, username="author") -> None:
+        """The session a successful login makes, without the form's two requests.
+
+        The blog's own start_session fills it, in a request like the client's
+        (same address and browser), so the session is the one the form would give.
+        """
+        app = self._client.application
+        with app.test_request_context(environ_base=self._client.environ_base):
+            user = db.session.scalar(sa.select(User).where(User.username == username))
+            start_session(user, remember=False)
+            values = dict(session)
+        with self._client.session_transaction() as client_session:
+            client_session.clear()
+            client_session.update(values)
 
     def logout(self):
         # Any page carries the logout form (and its token) while logged in.
@@ -266,6 +329,74 @@ def writer(client, world):
     return client
 
 
+def insert_comment(app, post_id: int, parent_id: int | None = None, **fields) -> int:
+    """Insert a comment through the models (a reply joins its parent's thread); its id."""
+    with app.app_context():
+        parent = db.session.get(Comment, parent_id) if parent_id is not None else None
+        comment = Comment.reply_to(parent, post_id=post_id, **fields)
+        db.session.add(comment)
+        db.session.commit()
+        return comment.id
+
+
+@pytest.fixture
+def make_comment(app):
+    """Insert a comment through the models; returns its id."""
+    counter = iter(range(1, 1000))
+
+    def make(
+        post_id: int,
+        status: str = CommentStatus.APPROVED,
+        parent_id: int | None = None,
+        author_name: str | None = None,
+        author_email: str | None = None,
+        author_ip: str | None = None,
+        body: str | None = None,
+        **fields,
+    ) -> int:
+        number = next(counter)
+        author_name = author_name or f"Reader {number}"
+        return insert_comment(
+            app,
+            post_id,
+            parent_id=parent_id,
+            author_name=author_name,
+            author_email=f"reader{number}@example.com" if author_email is None else author_email,
+            author_ip=f"198.51.100.{number}" if author_ip is None else author_ip,
+            body=f"Comment number {number} has something to say." if body is None else body,
+            status=status,
+            **fields,
+        )
+
+    return make
+
+
+@contextmanager
+def counting_queries(app):
+    """The SQL statements run inside the block, in order."""
+    statements: list[str] = []
+    with app.app_context():
+        engine = db.engine
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+
+
+def row_counts(app) -> dict[str, int]:
+    """How many rows each table holds."""
+    with app.app_context():
+        return {
+            table.name: db.session.scalar(sa.select(sa.func.count()).select_from(table))
+            for table in db.metadata.sorted_tables
+        }
+
+
 def slug_of(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
@@ -302,6 +433,22 @@ def serve_blog(folder, label: str, **settings: str) -> Iterator[live.LiveServer]
         live.blog_server(folder, url, TEST_PASSWORD, **settings) as server,
     ):
         yield server
+
+
+def publish_on_live_blog(server: live.LiveServer, title: str, slug: str, body: str) -> str:
+    """A post by the author, published now straight into a served blog's database; its URL."""
+    app = create_app(app_config(server.database_url))
+    with app.app_context():
+        author = db.session.scalar(db.select(User).where(User.username == "author"))
+        post = Post(
+            title=title, slug=slug, body=body,
+            status=PostStatus.PUBLISHED, published_at=utcnow(), author_id=author.id,
+        )  # fmt: skip
+        db.session.add(post)
+        db.session.commit()
+        published = post.published_at
+        db.engine.dispose()
+    return f"{server.url}/{published:%Y/%m}/{slug}/"
 
 
 @pytest.fixture

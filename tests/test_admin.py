@@ -53,7 +53,7 @@ def test_every_admin_route_needs_a_login(client, make_post, url, method):
 
 
 def test_admin_pages_are_not_cached(client, auth):
-    auth.login()
+    auth.login_through_session()
     assert client.get("/admin/").headers["Cache-Control"] == "no-store"
 
 
@@ -61,7 +61,7 @@ def test_dashboard_lists_posts_with_status(client, auth, make_post):
     make_post("Live one")
     make_post("Work in progress", status=PostStatus.DRAFT)
     make_post("Coming soon", published_at=utcnow() + timedelta(days=3))
-    auth.login()
+    auth.login_through_session()
     html = client.get("/admin/").get_data(as_text=True)
     for title, status in [
         ("Live one", "Published"),
@@ -81,7 +81,7 @@ def test_the_dashboard_shows_fifty_posts_a_page(app, client, auth, make_post):
              "created_at": start + timedelta(hours=n), "author_id": author_id}
             for n in range(1, 61)])  # fmt: skip
         db.session.commit()
-    auth.login()
+    auth.login_through_session()
     first = client.get("/admin/").get_data(as_text=True)
     assert "Numbered 060" in first and "Numbered 011" in first and "Numbered 010" not in first
     assert 'href="/admin/?page=2"' in first
@@ -92,7 +92,7 @@ def test_the_dashboard_shows_fifty_posts_a_page(app, client, auth, make_post):
 
 
 def test_writing_a_post_publishes_it(app, client, auth):
-    auth.login()
+    auth.login_through_session()
     response = post_form(
         client,
         "/admin/posts/new",
@@ -118,7 +118,7 @@ def test_writing_a_post_publishes_it(app, client, auth):
 
 def test_slugs_are_made_unique(app, client, auth, make_post):
     make_post("Same title", slug="same-title")
-    auth.login()
+    auth.login_through_session()
     post_form(client, "/admin/posts/new", form_data(title="Same title"))
     post_form(client, "/admin/posts/new", form_data(title="Same title"))
     assert [post.slug for post in stored_posts(app)] == [
@@ -129,7 +129,7 @@ def test_slugs_are_made_unique(app, client, auth, make_post):
 
 
 def test_title_with_no_letters_gets_a_slug_anyway(app, client, auth):
-    auth.login()
+    auth.login_through_session()
     post_form(client, "/admin/posts/new", form_data(title="!!! ???"))
     assert [post.slug for post in stored_posts(app)] == ["post"]
 
@@ -151,7 +151,7 @@ def test_title_with_no_letters_gets_a_slug_anyway(app, client, auth):
 def test_bad_input_is_shown_at_the_field_and_nothing_is_saved(
     app, client, auth, field, value, message
 ):
-    auth.login()
+    auth.login_through_session()
     data = form_data(**{"body": "My carefully written body text", field: value})
     response = post_form(client, "/admin/posts/new", data)
     html = response.get_data(as_text=True)
@@ -165,7 +165,7 @@ def test_bad_input_is_shown_at_the_field_and_nothing_is_saved(
 
 def test_duplicate_slug_is_refused_with_the_text_kept(app, client, auth, make_post):
     make_post("Taken", slug="taken")
-    auth.login()
+    auth.login_through_session()
     response = post_form(
         client, "/admin/posts/new", form_data(slug="taken", body="Keep me, please")
     )
@@ -177,7 +177,7 @@ def test_duplicate_slug_is_refused_with_the_text_kept(app, client, auth, make_po
 
 
 def test_preview_renders_without_saving(app, client, auth):
-    auth.login()
+    auth.login_through_session()
     response = post_form(
         client,
         "/admin/posts/new",
@@ -200,7 +200,7 @@ def test_preview_renders_without_saving(app, client, auth):
 
 def test_editing_a_post(app, client, auth, make_post):
     post_id = make_post("Before", body="Old body", tags=["One"])
-    auth.login()
+    auth.login_through_session()
     form = client.get(f"/admin/posts/{post_id}/edit").get_data(as_text=True)
     assert 'value="Before"' in form and "Old body" in form and 'value="One"' in form
     response = post_form(
@@ -216,14 +216,14 @@ def test_editing_a_post(app, client, auth, make_post):
 
 def test_editing_keeps_its_own_slug_without_a_conflict(app, client, auth, make_post):
     post_id = make_post("Mine", slug="mine")
-    auth.login()
+    auth.login_through_session()
     response = post_form(client, f"/admin/posts/{post_id}/edit", form_data(slug="mine"))
     assert response.status_code == 302
 
 
 def test_future_publish_date_schedules_the_post(app, client, auth):
     app.config["TIME_ZONE"] = "Europe/Berlin"
-    auth.login()
+    auth.login_through_session()
     post_form(
         client,
         "/admin/posts/new",
@@ -236,7 +236,7 @@ def test_future_publish_date_schedules_the_post(app, client, auth):
 
 
 def test_draft_is_not_public(app, client, auth):
-    auth.login()
+    auth.login_through_session()
     post_form(client, "/admin/posts/new", form_data(title="Secret draft", status="draft"))
     [post] = stored_posts(app)
     assert post.published_at is None
@@ -245,7 +245,7 @@ def test_draft_is_not_public(app, client, auth):
 
 
 def test_missing_csrf_token_keeps_the_text(app, client, auth):
-    auth.login()
+    auth.login_through_session()
     response = client.post("/admin/posts/new", data=form_data(body="Hours of work"))
     html = response.get_data(as_text=True)
     assert "Your session expired, please submit again." in html
@@ -261,7 +261,7 @@ def test_missing_csrf_token_keeps_the_text(app, client, auth):
 
 def test_delete_asks_then_deletes_on_post(app, client, auth, make_post):
     post_id = make_post("Doomed", tags=["Keep"])
-    auth.login()
+    auth.login_through_session()
     page = client.get(f"/admin/posts/{post_id}/delete")
     assert "cannot be undone" in page.get_data(as_text=True)
     assert len(stored_posts(app)) == 1
@@ -274,7 +274,7 @@ def test_delete_asks_then_deletes_on_post(app, client, auth, make_post):
 
 
 def test_unknown_post_ids_are_404(client, auth):
-    auth.login()
+    auth.login_through_session()
     assert client.get("/admin/posts/999/edit").status_code == 404
     assert client.get("/admin/posts/999/delete").status_code == 404
 
@@ -282,7 +282,7 @@ def test_unknown_post_ids_are_404(client, auth):
 def test_previewing_a_saved_post_shows_it_as_readers_will(app, client, auth, make_post):
     published = datetime(2021, 3, 4, 12, 0, tzinfo=UTC)
     post_id = make_post("Saved", body="Old body", published_at=published, tags=["Old"])
-    auth.login()
+    auth.login_through_session()
     response = post_form(
         client,
         f"/admin/posts/{post_id}/edit",

@@ -116,7 +116,7 @@ def form_to_fill(app, auth, post, form: str) -> tuple[str, str, dict]:
     if form == "comment":
         reader = {"comment": "Hi", "author": "Ann", "email": "ann@example.com", "url": ""}
         return post_url, f"/posts/{post_id}/comments", reader
-    auth.login()
+    auth.login_through_session()
     if form == "post editor":
         post_fields = {
             "title": "T",

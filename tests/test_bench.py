@@ -4,6 +4,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from tests.live_server import ROOT
 
 
@@ -25,6 +27,7 @@ def test_mail_benchmark_runs():
     assert "author mailed" in result.stdout and "6 messages in" in result.stdout
 
 
+@pytest.mark.slow  # gunicorn and wrk for ~30 s: with the load tests, not the quick suite
 def test_load_benchmark_runs_in_smoke_mode(tmp_path):
     """Seeds a tiny blog, serves it and hello world under gunicorn, loads both with wrk."""
     report = tmp_path / "load.json"

@@ -9,8 +9,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from blog import create_app
 from blog.extensions import db
-from blog.models import Comment, CommentStatus, Post, PostStatus, User, utcnow
-from tests.conftest import TEST_PASSWORD, app_config
+from blog.models import Comment, CommentStatus
+from tests.conftest import TEST_PASSWORD, app_config, publish_on_live_blog
 
 pytestmark = pytest.mark.browser
 
@@ -18,19 +18,8 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def live_post(live_server) -> str:
     """A fresh published post on the live blog; returns its absolute URL."""
-    app = create_app(app_config(live_server.database_url))
     slug = f"discuss-{uuid.uuid4().hex[:8]}"
-    with app.app_context():
-        author = db.session.scalar(db.select(User).where(User.username == "author"))
-        post = Post(
-            title="Let us discuss", slug=slug, body="Tell me what you think.",
-            status=PostStatus.PUBLISHED, published_at=utcnow(), author_id=author.id,
-        )  # fmt: skip
-        db.session.add(post)
-        db.session.commit()
-        published = post.published_at
-        db.engine.dispose()
-    return f"{live_server.url}/{published:%Y/%m}/{slug}/"
+    return publish_on_live_blog(live_server, "Let us discuss", slug, "Tell me what you think.")
 
 
 def approve_all(live_server) -> None:

@@ -12,8 +12,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from blog import create_app
 from blog.extensions import db
-from blog.models import Post, PostStatus, User, utcnow
-from tests.conftest import TEST_PASSWORD, app_config, serve_blog
+from blog.models import Post
+from tests.conftest import TEST_PASSWORD, app_config, publish_on_live_blog, serve_blog
 from tests.mail_server import MailServer
 
 pytestmark = pytest.mark.browser
@@ -39,18 +39,7 @@ def mail_blog(tmp_path_factory, smtp):
 
 @pytest.fixture(scope="module")
 def post_url(mail_blog) -> str:
-    app = create_app(app_config(mail_blog.database_url))
-    with app.app_context():
-        author = db.session.scalar(db.select(User).where(User.username == "author"))
-        post = Post(
-            title="Ask me anything", slug="ask-me", body="Questions welcome.",
-            status=PostStatus.PUBLISHED, published_at=utcnow(), author_id=author.id,
-        )  # fmt: skip
-        db.session.add(post)
-        db.session.commit()
-        published = post.published_at
-        db.engine.dispose()
-    return f"{mail_blog.url}/{published:%Y/%m}/ask-me/"
+    return publish_on_live_blog(mail_blog, "Ask me anything", "ask-me", "Questions welcome.")
 
 
 def mail_to(smtp, address: str, count: int, timeout: float = 30):

@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 import sqlalchemy as sa
 
 from blog.cli import MIN_PASSWORD_LENGTH
@@ -95,16 +96,20 @@ def test_create_user_accepts_a_password_of_exactly_the_minimum_length(app, runne
     assert user_named(app, "alice").check_password(password)
 
 
-def test_create_user_refuses_a_duplicate_username(app, runner, author):
-    result = runner.invoke(
-        args=["create-user", "author", "--display-name", "Impostor", "--password-stdin"],
-        input=NEW_PASSWORD + "\n",
-    )
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["create-user", "author", "--display-name", "Impostor"], "already exists"),
+        (["set-password", "nobody"], "There is no user 'nobody'"),
+    ],
+    ids=["create-user-duplicate", "set-password-unknown-user"],
+)
+def test_refused_user_commands_leave_the_author_as_they_were(app, runner, author, args, message):
+    result = runner.invoke(args=[*args, "--password-stdin"], input=NEW_PASSWORD + "\n")
     assert result.exit_code != 0
-    assert "already exists" in result.output
+    assert message in result.output
     [user] = users(app)
-    assert user.id == author
-    assert user.display_name == "Ada Author"
+    assert (user.id, user.username, user.display_name) == (author, "author", "Ada Author")
     assert user.check_password(TEST_PASSWORD)
     assert not user.check_password(NEW_PASSWORD)
 
@@ -202,17 +207,6 @@ def test_set_password_with_prompt(app, runner, author):
     user = user_named(app, "author")
     assert user.check_password(NEW_PASSWORD)
     assert not user.check_password(TEST_PASSWORD)
-
-
-def test_set_password_for_an_unknown_user(app, runner, author):
-    result = runner.invoke(
-        args=["set-password", "nobody", "--password-stdin"], input=NEW_PASSWORD + "\n"
-    )
-    assert result.exit_code != 0
-    assert "There is no user 'nobody'" in result.output
-    [user] = users(app)
-    assert user.username == "author"
-    assert user.check_password(TEST_PASSWORD)
 
 
 def test_set_password_refuses_a_short_password(app, runner, author):

@@ -15,9 +15,9 @@ from blog.comments import forms as comment_forms
 from blog.comments import views as comment_views
 from blog.extensions import db
 from blog.models import Comment, CommentStatus, PostStatus, utcnow
-from tests.conftest import app_config, csrf_token, permalink
+from tests.conftest import app_config, csrf_token, hidden_fields, permalink
 
-HIDDEN = re.compile(r'<input[^>]*name="(csrf_token|issued|parent_id)"[^>]*value="([^"]*)"')
+COMMENT_FORM_HIDDEN = "csrf_token|issued|parent_id"
 
 
 @pytest.fixture
@@ -41,7 +41,7 @@ def submit(client, post, url_suffix="", **fields):
     """Open the post page like a browser, then send the comment form."""
     post_id, url = post
     page = client.get(url + url_suffix).get_data(as_text=True)
-    hidden = dict(HIDDEN.findall(page))
+    hidden = hidden_fields(page, COMMENT_FORM_HIDDEN)
     data = {key: value for key, value in {**hidden, **fields}.items() if value is not None}
     return client.post(f"/posts/{post_id}/comments", data=data)
 
@@ -203,7 +203,7 @@ def test_time_trap_holds_a_fast_comment_and_says_why(app, client, auth, post, mo
     assert [fast.status, slow.status, forged.status] == ["pending", "approved", "spam"]
     assert "the time trap expects at least 3 s" in fast.held_reason
     assert slow.held_reason == ""
-    auth.login()
+    auth.login_through_session()
     screen = client.get("/admin/comments?status=pending").get_data(as_text=True)
     assert "Held:</strong> Sent " in screen
     assert "the time trap expects at least 3 s" in screen
@@ -213,7 +213,7 @@ def test_honeypot_is_spam_with_its_reason_on_the_spam_tab(app, client, auth, pos
     submit(client, post, **reader(phone="555-1234"))
     [comment] = stored(app)
     assert comment.status == CommentStatus.SPAM
-    auth.login()
+    auth.login_through_session()
     screen = client.get("/admin/comments?status=spam").get_data(as_text=True)
     assert "Marked as spam:</strong> The hidden honeypot field was filled in." in screen
 
@@ -296,8 +296,8 @@ def test_no_comments_on_drafts_or_unknown_posts(app, client, make_post):
     draft = make_post("Draft", slug="draft", status=PostStatus.DRAFT)
     assert client.post(f"/posts/{draft}/comments", data=reader()).status_code in (400, 404)
     page = client.get("/").get_data(as_text=True)
-    token = HIDDEN.search(page)
-    assert token is None  # the home page has no form, hence the direct posts above
+    # The home page has no form, hence the direct posts above.
+    assert hidden_fields(page, COMMENT_FORM_HIDDEN) == {}
     assert client.post("/posts/999999/comments", data=reader()).status_code in (400, 404)
     assert stored(app) == []
 
@@ -399,7 +399,7 @@ def test_a_reply_chain_deeper_than_the_stack_renders_for_readers_and_the_author(
     assert comment_anchors(reader_page.get_data(as_text=True)) == ids
     deepest = app.test_client().get(f"/comments/{ids[-1]}/", follow_redirects=True)
     assert deepest.status_code == 200 and f'id="comment-{ids[-1]}"' in deepest.get_data(True)
-    auth.login()
+    auth.login_through_session()
     author_page = client.get(post[1])
     assert author_page.status_code == 200
     assert comment_anchors(author_page.get_data(as_text=True)) == ids
@@ -418,7 +418,7 @@ def test_nesting_stops_at_ten_whatever_the_setting(app, post):
 
 def test_deleting_inside_a_deep_chain_leaves_placeholders(app, client, post, auth):
     ids = reply_chain(app, post[0])
-    auth.login()
+    auth.login_through_session()
     token = csrf_token(client.get("/admin/comments"))
     for comment_id in (ids[0], ids[CHAIN // 2], ids[-1]):
         for action in ("trash", "delete"):
@@ -430,7 +430,7 @@ def test_deleting_inside_a_deep_chain_leaves_placeholders(app, client, post, aut
 
 
 def test_logged_in_author_comments_as_themselves(app, client, post, auth):
-    auth.login()
+    auth.login_through_session()
     html = client.get(post[1]).get_data(as_text=True)
     assert 'name="author"' not in html and 'name="email"' not in html
     assert "Logged in as Ada Author." in html
@@ -494,7 +494,7 @@ def test_commenter_email_and_address_never_reach_public_pages(app, client, make_
 
 def test_the_same_form_sent_twice_stores_one_comment(app, client, post):
     post_id, url = post
-    hidden = dict(HIDDEN.findall(client.get(url).get_data(as_text=True)))
+    hidden = hidden_fields(client.get(url).get_data(as_text=True), COMMENT_FORM_HIDDEN)
     data = {**hidden, **reader(comment="Double click!")}
     first = client.post(f"/posts/{post_id}/comments", data=data)
     second = client.post(f"/posts/{post_id}/comments", data=data)
@@ -510,7 +510,7 @@ def test_the_same_form_sent_twice_stores_one_comment(app, client, post):
 def test_a_form_sent_twice_at_once_stores_one_comment(app, client, post, monkeypatch):
     """Both requests pass the look-up; the unique nonce decides at commit."""
     post_id, url = post
-    hidden = dict(HIDDEN.findall(client.get(url).get_data(as_text=True)))
+    hidden = hidden_fields(client.get(url).get_data(as_text=True), COMMENT_FORM_HIDDEN)
     data = {**hidden, **reader(comment="Racing")}
     assert client.post(f"/posts/{post_id}/comments", data=data).status_code == 303
     looked_up = []

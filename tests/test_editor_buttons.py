@@ -23,7 +23,7 @@ def editor(client, post_id: int | None = None) -> str:
 
 
 def test_a_new_post_offers_save_draft_publish_and_preview(client, auth):
-    auth.login()
+    auth.login_through_session()
     html = editor(client)
     assert buttons(html) == ["Save draft", "Publish", "Preview"]
     assert "Empty: published the moment you press Publish." in html
@@ -32,14 +32,14 @@ def test_a_new_post_offers_save_draft_publish_and_preview(client, auth):
 
 def test_a_published_post_offers_update_and_switch_to_draft(client, auth, make_post):
     post_id = make_post("Live")
-    auth.login()
+    auth.login_through_session()
     assert buttons(editor(client, post_id)) == ["Switch to draft", "Update", "Preview"]
 
 
 def test_a_future_date_makes_the_button_schedule_and_names_the_zone(app, client, auth, make_post):
     app.config["TIME_ZONE"] = "Europe/Berlin"
     post_id = make_post("Later", status=PostStatus.DRAFT)
-    auth.login()
+    auth.login_through_session()
     response = post_form(
         client,
         f"/admin/posts/{post_id}/edit",
@@ -54,7 +54,7 @@ def test_a_future_date_makes_the_button_schedule_and_names_the_zone(app, client,
 
 def test_schedule_schedules_and_says_when(app, client, auth):
     app.config["TIME_ZONE"] = "Europe/Berlin"
-    auth.login()
+    auth.login_through_session()
     response = post_form(
         client,
         "/admin/posts/new",
@@ -78,7 +78,7 @@ def test_schedule_schedules_and_says_when(app, client, auth):
 )
 def test_each_button_sets_the_status_it_names(app, client, auth, button, status_field, status,
                                               message):  # fmt: skip
-    auth.login()
+    auth.login_through_session()
     data = {**form_data(status=status_field, save=None), **button}
     response = post_form(client, "/admin/posts/new", data, follow_redirects=True)
     assert message in response.get_data(as_text=True)
@@ -88,7 +88,7 @@ def test_each_button_sets_the_status_it_names(app, client, auth, button, status_
 
 def test_update_says_updated(app, client, auth, make_post):
     post_id = make_post("Live")
-    auth.login()
+    auth.login_through_session()
     data = form_data(title="Live", save=None, publish="Update")
     response = post_form(client, f"/admin/posts/{post_id}/edit", data, follow_redirects=True)
     assert "Updated “Live”." in response.get_data(as_text=True)
@@ -96,7 +96,7 @@ def test_update_says_updated(app, client, auth, make_post):
 
 def test_switch_to_draft_takes_a_post_off_the_site(app, client, auth, make_post):
     post_id = make_post("Live")
-    auth.login()
+    auth.login_through_session()
     data = form_data(title="Live", save=None, save_draft="Switch to draft")
     post_form(client, f"/admin/posts/{post_id}/edit", data)
     assert stored_posts(app)[0].status == PostStatus.DRAFT
@@ -112,7 +112,7 @@ def test_edit_is_shown_only_to_an_author_and_never_from_the_page_cache(
     for _ in range(2):  # the second answer may come from the page cache
         assert edit_link not in anonymous.get(url).get_data(as_text=True)
         assert edit_link not in anonymous.get("/").get_data(as_text=True)
-    auth.login()
+    auth.login_through_session()
     assert edit_link in client.get(url).get_data(as_text=True)
     assert edit_link in client.get("/").get_data(as_text=True)
     # The author's page was not stored for readers.

@@ -1,7 +1,6 @@
 """Atom feeds: what they list, that every reader can parse them, and what they never show."""
 
 import re
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 
@@ -12,10 +11,9 @@ from lxml import etree
 
 from blog import create_app
 from blog.extensions import db
-from blog.feeds import post_feed_url
 from blog.models import Comment, CommentStatus, Post, PostStatus, Tag, utcnow
-from blog.posts.views import post_url
-from tests.conftest import app_config, permalink
+from blog.urls import post_feed_url, post_url
+from tests.conftest import app_config, counting_queries, insert_comment, permalink
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
@@ -90,18 +88,8 @@ def feed(client, url: str):
 
 
 def add_comment(app, post_id: int, name: str = "Reader", body: str = "A comment.", **fields) -> int:
-    with app.app_context():
-        comment = Comment(
-            post_id=post_id,
-            author_name=name,
-            author_email=fields.pop("author_email", "reader@example.com"),
-            body=body,
-            status=fields.pop("status", CommentStatus.APPROVED),
-            **fields,
-        )
-        db.session.add(comment)
-        db.session.commit()
-        return comment.id
+    fields = {"author_email": "reader@example.com", "status": CommentStatus.APPROVED, **fields}
+    return insert_comment(app, post_id, author_name=name, body=body, **fields)
 
 
 def ago(minutes: float) -> datetime:
@@ -257,7 +245,7 @@ def test_post_comments_feed_holds_its_approved_comments_newest_first(app, client
     other_id = make_post("Elsewhere", published_at=ago(600))
     first = add_comment(app, post_id, "Ann", "Oldest.", created_at=ago(30))
     add_comment(app, post_id, "Bob", "Newest.", created_at=ago(10))
-    add_comment(app, post_id, "Cy", "Reply.", parent_id=first, root_id=first, created_at=ago(20))
+    add_comment(app, post_id, "Cy", "Reply.", parent_id=first, created_at=ago(20))
     for status in (
         CommentStatus.PENDING,
         CommentStatus.SPAM,
@@ -315,9 +303,7 @@ def test_comments_feed_holds_approved_comments_on_published_posts(app, client, m
     threads = [
         add_comment(app, busy, f"T{n}", f"Thread {n}.", created_at=ago(100 - n)) for n in range(5)
     ]
-    add_comment(
-        app, busy, "R", "Reply.", parent_id=threads[0], root_id=threads[0], created_at=ago(40)
-    )
+    add_comment(app, busy, "R", "Reply.", parent_id=threads[0], created_at=ago(40))
     add_comment(app, quiet, "Q", "Quiet one.", created_at=ago(30))
     add_comment(app, busy, "Pending", "Held.", status=CommentStatus.PENDING, created_at=ago(1))
     add_comment(app, busy, "Spam", "Buy.", status=CommentStatus.SPAM, created_at=ago(1))
@@ -587,28 +573,12 @@ def test_a_draft_preview_does_not_link_to_a_comments_feed(app, client, auth, mak
 # --- Queries ---------------------------------------------------------------------------
 
 
-@contextmanager
-def counted_statements(app):
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-        sa.event.listen(engine, "before_cursor_execute", count)
-        try:
-            yield statements
-        finally:
-            sa.event.remove(engine, "before_cursor_execute", count)
-
-
 def statements_per_feed(app, client, urls: dict[str, str]) -> dict[str, int]:
     for url in urls.values():
         client.get(url)  # connections opened and ready
     counts = {}
     for kind, url in urls.items():
-        with counted_statements(app) as statements:
+        with counting_queries(app) as statements:
             parse(client.get(url))
         counts[kind] = len(statements)
     return counts

@@ -1,7 +1,6 @@
 """Finding posts: archives, the sidebar, related posts, sitemap, robots, share meta, caching."""
 
 import re
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from xml.etree import ElementTree
 
@@ -10,7 +9,7 @@ import sqlalchemy as sa
 
 from blog.extensions import db
 from blog.models import Comment, CommentStatus, PostStatus, utcnow
-from tests.conftest import permalink
+from tests.conftest import counting_queries, insert_comment, permalink
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
@@ -24,18 +23,12 @@ def sidebar(html: str) -> str:
 
 
 def add_comment(app, post_id: int, name: str, status=CommentStatus.APPROVED, **fields) -> int:
-    with app.app_context():
-        comment = Comment(
-            post_id=post_id,
-            author_name=name,
-            body=f"Words from {name}",
-            author_email=f"{name.lower()}@private.example",
-            status=status,
-            **fields,
-        )
-        db.session.add(comment)
-        db.session.commit()
-        return comment.id
+    fields = {
+        "body": f"Words from {name}",
+        "author_email": f"{name.lower()}@private.example",
+        **fields,
+    }
+    return insert_comment(app, post_id, author_name=name, status=status, **fields)
 
 
 def test_monthly_and_yearly_archives(client, make_post):
@@ -191,7 +184,7 @@ def test_pages_with_a_form_token_or_a_login_stay_private(client, auth, make_post
     make_post("Form page")
     post_page = client.get(permalink(client, "Form page"))
     assert post_page.headers["Cache-Control"] == "private, no-cache"
-    auth.login()
+    auth.login_through_session()
     assert client.get("/").headers["Cache-Control"] == "private, no-cache"
     assert client.get("/admin/").headers["Cache-Control"] == "no-store"
 
@@ -204,22 +197,6 @@ def test_a_page_changes_its_etag_when_its_content_changes(app, client, make_post
     assert response.status_code == 200 and "Second post" in response.get_data(as_text=True)
 
 
-@contextmanager
-def counting_queries(app):
-    statements: list[str] = []
-    with app.app_context():
-        engine = db.engine
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    sa.event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", count)
-
-
 def build_blog(app, make_post, posts: int, comments_per_post: int) -> str:
     tags = [f"Tag {number}" for number in range(posts)]
     first_slug = None
@@ -230,9 +207,8 @@ def build_blog(app, make_post, posts: int, comments_per_post: int) -> str:
         with app.app_context():
             parent = None
             for index in range(comments_per_post):
-                comment = Comment(post_id=post_id, author_name=f"Reader {index}", body="Hi",
-                                  status="approved", parent_id=parent and parent.id,
-                                  root_id=parent and (parent.root_id or parent.id))  # fmt: skip
+                comment = Comment.reply_to(parent, post_id=post_id, author_name=f"Reader {index}",
+                                           body="Hi", status="approved")  # fmt: skip
                 db.session.add(comment)
                 db.session.flush()
                 parent = comment if index % 3 else None

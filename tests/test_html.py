@@ -31,9 +31,8 @@ def add_discussion(app, post_id: int) -> int:
         author_id = db.session.scalar(db.select(User.id))
         parent = None
         for depth in range(6):
-            comment = Comment(
-                post_id=post_id, parent_id=parent and parent.id,
-                root_id=parent and (parent.root_id or parent.id),
+            comment = Comment.reply_to(
+                parent, post_id=post_id,
                 user_id=author_id if depth == 1 else None,
                 author_name=f"Reader {depth}", author_email=f"r{depth}@example.com",
                 author_url="https://reader.example/" if depth == 0 else "",
@@ -141,7 +140,7 @@ def test_every_page_type_is_valid_html(app, client, auth, make_post, tmp_path):
     save(tmp_path, "page", client.get("/about/"))
     save(tmp_path, "child-page-with-comments", client.get("/about/guestbook/"))
     save(tmp_path, "login-failed", auth.login(password="wrong password"))
-    auth.login()
+    auth.login_through_session()
     save(tmp_path, "post", client.get(post_url))
     save(tmp_path, "dashboard", client.get("/admin/"))
     save(tmp_path, "moderation", client.get("/admin/comments"))

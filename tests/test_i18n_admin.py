@@ -39,7 +39,7 @@ USER_CONTENT = (
     "connection refused",
 )  # fmt: skip
 # The rules' reasons are stored with the comment when it arrives, in English
-# (blog/comments/moderation.py, the reader side); the row holds them as written.
+# (blog/comments/rules.py, the reader side); the row holds them as written.
 HELD_REASON = "It contains a moderation word."
 SPAM_REASON = "It contains a disallowed word."
 

@@ -6,7 +6,7 @@ import pytest
 from flask_babel import format_decimal
 
 from blog import dates
-from blog.admin.editing import when
+from blog.admin.posts import when
 from blog.extensions import db
 from blog.models import Comment, CommentStatus, utcnow
 from blog.templating import time_ago, time_tag

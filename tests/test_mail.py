@@ -278,7 +278,7 @@ def test_an_author_reply_from_the_admin_notifies_the_reader(app, client, auth, p
     rita = subscribe(app, client, post)
     send_mail(app)
     confirm(client, mails_to(smtp, "rita@example.com")[0])
-    auth.login()
+    auth.login_through_session()
     page = client.get(f"/admin/comments/{rita}/reply")
     answer = {"csrf_token": csrf_token(page), "comment": "Thanks, Rita!"}
     response = client.post(f"/admin/comments/{rita}/reply", data=answer)
@@ -402,7 +402,7 @@ def test_links_we_never_made_are_a_404(app, client, token):
 def test_deleting_a_comment_for_good_deletes_its_subscription(app, client, auth, post):
     rita = subscribe(app, client, post)
     set_status(app, rita, CommentStatus.TRASH)
-    auth.login()
+    auth.login_through_session()
     page = client.get("/admin/comments?status=trash")
     client.post(f"/admin/comments/{rita}/delete?status=trash",
                 data={"csrf_token": csrf_token(page)})  # fmt: skip
@@ -414,7 +414,7 @@ def test_a_placeholder_kept_for_replies_keeps_no_subscription(app, client, auth,
     rita = subscribe(app, client, post)
     set_status(app, reply(app, client, post, rita).id, CommentStatus.APPROVED)
     set_status(app, rita, CommentStatus.TRASH)
-    auth.login()
+    auth.login_through_session()
     page = client.get("/admin/comments?status=trash")
     client.post(f"/admin/comments/{rita}/delete?status=trash",
                 data={"csrf_token": csrf_token(page)})  # fmt: skip
@@ -516,7 +516,7 @@ def test_a_message_that_keeps_failing_is_given_up_and_shown(app, client, auth, p
         make_due(app)
         send_mail(app)
     assert outbox_rows(app)[0].status == OutboxStatus.FAILED
-    auth.login()
+    auth.login_through_session()
     assert "1 mail could not be sent" in client.get("/admin/").get_data(as_text=True)
     page = client.get("/admin/mail/outbox").get_data(as_text=True)
     assert "Cannot reach the mail server" in page and "failed" in page
@@ -565,7 +565,7 @@ def test_the_mail_pages_are_valid_html(app, client, auth, post, smtp, tmp_path):
     smtp.stop()
     comment(client, post, comment="Waiting for the server", email="w@example.com")
     send_mail(app)
-    auth.login()
+    auth.login_through_session()
     rita = comments(app)[0].id
     pages["review"] = client.get(f"/admin/mail/comments/{rita}?action=approve")
     pages["outbox"] = client.get("/admin/mail/outbox")

@@ -45,7 +45,7 @@ def media_items(app) -> list[MediaItem]:
 
 
 def test_the_author_uploads_and_the_markdown_is_added_with_the_text_kept(app, client, auth):
-    auth.login()
+    auth.login_through_session()
     response = upload(client)
     assert response.status_code == 200
     body = body_field(response)
@@ -67,7 +67,7 @@ def test_the_author_uploads_and_the_markdown_is_added_with_the_text_kept(app, cl
 
 
 def test_the_same_photo_uploaded_twice_is_stored_once(app, client, auth):
-    auth.login()
+    auth.login_through_session()
     first, second = upload(client), upload(client, name="copy.jpg")
     assert MEDIA_URL.search(body_field(first)).group(0) == MEDIA_URL.search(
         body_field(second)
@@ -76,7 +76,7 @@ def test_the_same_photo_uploaded_twice_is_stored_once(app, client, auth):
 
 
 def test_a_missing_alt_is_flagged_in_the_editor(app, client, auth):
-    auth.login()
+    auth.login_through_session()
     response = upload(client, alt="")
     assert "![](/media/" in body_field(response)
     assert "1 image has no alt text" in response.get_data(as_text=True)
@@ -94,7 +94,7 @@ def test_a_missing_alt_is_flagged_in_the_editor(app, client, auth):
 def test_a_refused_file_is_a_message_on_the_form_with_the_text_kept(
     app, client, auth, data, name, message
 ):
-    auth.login()
+    auth.login_through_session()
     response = upload(client, data=data, name=name)
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
@@ -103,7 +103,7 @@ def test_a_refused_file_is_a_message_on_the_form_with_the_text_kept(
 
 
 def test_upload_without_a_file(app, client, auth):
-    auth.login()
+    auth.login_through_session()
     response = post_form(
         client, EDITOR, {**upload_form(), "image": (io.BytesIO(b""), "")},
         content_type="multipart/form-data",
@@ -114,7 +114,7 @@ def test_upload_without_a_file(app, client, auth):
 
 def test_over_the_size_limit_is_refused_with_the_text_kept(app, client, auth):
     app.config["MEDIA_MAX_BYTES"] = 50_000
-    auth.login()
+    auth.login_through_session()
     response = upload(client, data=photo(1600, 1200) + b"\0" * 60_000)
     assert response.status_code == 422
     assert "the limit is 0.1 MB" in response.get_data(as_text=True)
@@ -124,14 +124,14 @@ def test_over_the_size_limit_is_refused_with_the_text_kept(app, client, auth):
 
 def test_far_over_the_limit_the_request_itself_is_refused(app, client, auth):
     app.config["MEDIA_MAX_BYTES"] = 10_000
-    auth.login()
+    auth.login_through_session()
     response = upload(client, data=b"\xff" * (2 * 1024 * 1024))
     assert response.status_code == 413
     assert media_items(app) == []
 
 
 def test_without_a_csrf_token_nothing_is_stored(app, client, auth):
-    auth.login()
+    auth.login_through_session()
     response = client.post(EDITOR, data=upload_form(), content_type="multipart/form-data")
     assert response.status_code == 422
     assert "Your session expired" in response.get_data(as_text=True)
@@ -148,7 +148,7 @@ def test_a_reader_cannot_upload(app, client, author):
 
 def test_other_buttons_refuse_a_file_as_before(app, client, auth):
     """Save with a file still saves the post; the file goes nowhere."""
-    auth.login()
+    auth.login_through_session()
     form = {**upload_form(), "save": "Save"}
     del form["upload"]
     response = post_form(client, EDITOR, form, content_type="multipart/form-data")
@@ -157,7 +157,7 @@ def test_other_buttons_refuse_a_file_as_before(app, client, auth):
 
 
 def uploaded(app, client, auth, **kwargs) -> tuple[MediaItem, str]:
-    auth.login()
+    auth.login_through_session()
     response = upload(client, **kwargs)
     [item] = media_items(app)
     return item, body_field(response)
@@ -269,7 +269,7 @@ def test_insert_into_post_opens_the_editor_with_the_markdown(app, client, auth, 
 
 def test_the_library_is_paginated(app, client, auth):
     app.config["MEDIA_PER_PAGE"] = 2
-    auth.login()
+    auth.login_through_session()
     for colour in range(3):
         image = io.BytesIO()
         Image.new("RGB", (20, 10), (colour * 80, 0, 0)).save(image, "PNG")
@@ -311,7 +311,7 @@ def test_a_post_without_pictures_has_no_og_image(client, make_post):
 
 
 def test_the_scripts_upload_answers_with_the_markdown(app, client, auth):
-    auth.login()
+    auth.login_through_session()
     token = csrf_token(client.get(EDITOR))
     data = {"csrf_token": token, "image": (io.BytesIO(photo(600, 400)), "pasted.jpg"),
             "image_alt": "Pasted"}  # fmt: skip
@@ -325,7 +325,7 @@ def test_the_scripts_upload_refuses_with_messages(app, client, auth, author):
     anonymous = app.test_client()
     refused = anonymous.post("/admin/media/upload", data={}, content_type="multipart/form-data")
     assert refused.status_code == 302  # to the login page
-    auth.login()
+    auth.login_through_session()
     no_token = client.post(
         "/admin/media/upload", data={"image": (io.BytesIO(photo()), "a.jpg")},
         content_type="multipart/form-data",

@@ -7,7 +7,18 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, StatementError
 
 from blog.extensions import db
-from blog.models import Post, PostStatus, Tag, User, UTCDateTime, published_posts, utcnow
+from blog.models import (
+    Comment,
+    CommentStatus,
+    Post,
+    PostKind,
+    PostStatus,
+    Tag,
+    User,
+    UTCDateTime,
+    published_posts,
+    utcnow,
+)
 from blog.text import ELLIPSIS
 from tests.conftest import TEST_HASH_METHOD, TEST_PASSWORD
 
@@ -221,67 +232,64 @@ def test_post_is_rendered_again_when_body_changes(app, make_post):
         assert "Old" not in post.excerpt_html
 
 
-def test_post_is_rendered_again_when_body_changes_over_stale_html(app, make_post):
-    post_id = make_post(body="Old text.")
-    with app.app_context():
-        set_raw_html(post_id, "STALE", "STALE")
-    with app.app_context():
-        post = db.session.get(Post, post_id)
-        post.body = "Fresh text."
-        db.session.commit()
-    with app.app_context():
-        post = db.session.get(Post, post_id)
-        assert post.body_html == "<p>Fresh text.</p>\n"
-        assert post.excerpt_html == "<p>Fresh text.</p>\n"
-
-
-def test_post_is_rendered_again_when_excerpt_changes(app, make_post):
-    post_id = make_post(body="The body.")
+@pytest.mark.parametrize(
+    ("body", "changes", "rendered"),
+    [
+        (
+            "Old text.",
+            {"body": "Fresh text."},
+            {"body_html": "<p>Fresh text.</p>\n", "excerpt_html": "<p>Fresh text.</p>\n"},
+        ),
+        (
+            "The body.",
+            {"excerpt": "A teaser <b>written</b> by hand."},
+            {
+                "body_html": "<p>The body.</p>\n",
+                "excerpt_html": f"<p>A teaser &lt;b&gt;written&lt;/b&gt; by hand. {ELLIPSIS}</p>",
+                "has_more": True,
+            },
+        ),
+    ],
+    ids=["body-over-stale-html", "excerpt"],
+)
+def test_post_is_rendered_again_over_stale_html_when_body_or_excerpt_change(
+    app, make_post, body, changes, rendered
+):
+    post_id = make_post(body=body)
     with app.app_context():
         set_raw_html(post_id, "STALE BODY", "STALE EXCERPT")
     with app.app_context():
         post = db.session.get(Post, post_id)
-        post.excerpt = "A teaser <b>written</b> by hand."
+        for name, value in changes.items():
+            setattr(post, name, value)
         db.session.commit()
     with app.app_context():
         post = db.session.get(Post, post_id)
-        assert post.body_html == "<p>The body.</p>\n"
-        assert (
-            post.excerpt_html == f"<p>A teaser &lt;b&gt;written&lt;/b&gt; by hand. {ELLIPSIS}</p>"
-        )
-        assert post.has_more is True
+        assert {name: getattr(post, name) for name in rendered} == rendered
 
 
-def test_post_is_not_rendered_again_when_only_title_changes(app, make_post):
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"title": "New title", "status": PostStatus.DRAFT},  # only the title and status
+        {"body": "The body.", "title": "Touched"},  # the body set to the same value
+    ],
+    ids=["only-title-and-status", "same-body"],
+)
+def test_post_is_not_rendered_again_unless_body_or_excerpt_change(app, make_post, changes):
     post_id = make_post(title="Old title", body="The body.")
     with app.app_context():
         set_raw_html(post_id, "KEPT BODY", "KEPT EXCERPT")
     with app.app_context():
         post = db.session.get(Post, post_id)
-        post.title = "New title"
-        post.status = PostStatus.DRAFT
+        for name, value in changes.items():
+            setattr(post, name, value)
         db.session.commit()
     with app.app_context():
         post = db.session.get(Post, post_id)
-        assert post.title == "New title"
-        assert post.status == PostStatus.DRAFT
+        assert {name: getattr(post, name) for name in changes} == changes
         assert post.body_html == "KEPT BODY"
         assert post.excerpt_html == "KEPT EXCERPT"
-
-
-def test_post_is_not_rendered_when_body_is_set_to_the_same_value(app, make_post):
-    post_id = make_post(body="Same body.")
-    with app.app_context():
-        set_raw_html(post_id, "KEPT BODY", "KEPT EXCERPT")
-    with app.app_context():
-        post = db.session.get(Post, post_id)
-        post.body = "Same body."
-        post.title = "Touched"
-        db.session.commit()
-    with app.app_context():
-        post = db.session.get(Post, post_id)
-        assert post.title == "Touched"
-        assert post.body_html == "KEPT BODY"
 
 
 def test_updated_at_moves_on_update(app, make_post):
@@ -448,3 +456,73 @@ def test_post_status_check_constraint(app, author):
         with pytest.raises(IntegrityError):
             db.session.commit()
         db.session.rollback()
+
+
+@pytest.mark.parametrize(
+    ("model", "column", "values"),
+    [(Post, "status", PostStatus), (Post, "kind", PostKind), (Comment, "status", CommentStatus)],
+)
+def test_check_constraints_allow_exactly_the_enums_values(model, column, values):
+    (check,) = [
+        c for c in model.__table__.constraints if c.name == f"ck_{model.__tablename__}_{column}"
+    ]
+    allowed = ", ".join(f"'{value}'" for value in values)
+    assert str(check.sqltext) == f"{column} IN ({allowed})"
+
+
+def test_comment_status_check_constraint(app, make_post):
+    post_id = make_post()
+    with app.app_context():
+        db.session.add(Comment(post_id=post_id, author_name="R", body="x", status="lost"))
+        with pytest.raises(IntegrityError):
+            db.session.commit()
+        db.session.rollback()
+
+
+def test_a_reply_joins_its_parents_thread(app, make_post):
+    post_id = make_post()
+    with app.app_context():
+        top = Comment.reply_to(None, post_id=post_id, author_name="R", body="Top")
+        db.session.add(top)
+        db.session.flush()
+        reply = Comment.reply_to(top, post_id=post_id, author_name="S", body="Reply")
+        db.session.add(reply)
+        db.session.flush()
+        deeper = Comment.reply_to(reply, post_id=post_id, author_name="T", body="Deeper")
+        db.session.add(deeper)
+        db.session.commit()
+        assert (top.parent_id, top.root_id, top.thread_id) == (None, None, top.id)
+        assert (reply.parent_id, reply.root_id, reply.thread_id) == (top.id, top.id, top.id)
+        assert (deeper.parent_id, deeper.thread_id) == (reply.id, top.id)
+        in_sql = db.session.scalars(sa.select(Comment.thread_id).order_by(Comment.id)).all()
+        assert in_sql == [top.id] * 3
+
+
+def test_an_authors_comment_is_named_by_their_account_and_approved(app, author, make_post):
+    post_id = make_post()
+    with app.app_context():
+        user = db.session.get(User, author)
+        comment = Comment.reply_to(None, post_id=post_id, author=user, body="Thanks")
+        assert (comment.user_id, comment.author_name) == (author, "Ada Author")
+        assert comment.status == CommentStatus.APPROVED
+        post = db.session.get(Post, post_id)
+        assert comment.is_by_author_of(post)
+        assert not Comment.reply_to(None, post_id=post_id, body="Hi").is_by_author_of(post)
+
+
+@pytest.mark.parametrize(
+    "instance",
+    [
+        Post(body="Some *text* and <b>more</b>.\n\n<!--more-->\n\nRest", excerpt=""),
+        Comment(body="A comment with a https://example.com link"),
+    ],
+    ids=["post", "comment"],
+)
+def test_rendered_columns_list_everything_render_sets(instance):
+    """A column render() sets but the list misses would get its default in a bulk INSERT."""
+    before = dict(vars(instance))
+    instance.render()
+    changed = {key for key, value in vars(instance).items() if before.get(key) is not value}
+    changed -= {"_sa_instance_state"}
+    assert changed == set(instance.RENDERED_COLUMNS)
+    assert set(instance.rendered_values()) == changed

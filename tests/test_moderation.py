@@ -8,11 +8,11 @@ from html.parser import HTMLParser
 import pytest
 import sqlalchemy as sa
 
-from blog.admin.moderation import ACTIONS, LABELS
+from blog.admin.comments import ACTIONS, LABELS
 from blog.extensions import db
 from blog.forms import CSRF_EXPIRED_MESSAGE
 from blog.models import Comment, CommentStatus, Post, User
-from blog.posts.views import post_url
+from blog.urls import post_url
 from tests.conftest import csrf_token, permalink
 
 TITLE = "Moderated post"
@@ -27,48 +27,6 @@ COLUMNS = (
 
 
 # --- Fixtures and helpers ---------------------------------------------------
-
-
-@pytest.fixture
-def make_comment(app):
-    """Insert a comment through the models; returns its id."""
-    counter = iter(range(1, 1000))
-
-    def make(
-        post_id: int,
-        status: str = CommentStatus.APPROVED,
-        parent_id: int | None = None,
-        author_name: str | None = None,
-        author_email: str | None = None,
-        author_ip: str | None = None,
-        body: str | None = None,
-        **fields,
-    ) -> int:
-        number = next(counter)
-        author_name = author_name or f"Reader {number}"
-        with app.app_context():
-            root_id = None
-            if parent_id is not None:
-                parent = db.session.get(Comment, parent_id)
-                root_id = parent.root_id or parent.id
-            comment = Comment(
-                post_id=post_id,
-                parent_id=parent_id,
-                root_id=root_id,
-                author_name=author_name,
-                author_email=(
-                    f"reader{number}@example.com" if author_email is None else author_email
-                ),
-                author_ip=f"198.51.100.{number}" if author_ip is None else author_ip,
-                body=f"Comment number {number} has something to say." if body is None else body,
-                status=status,
-                **fields,
-            )
-            db.session.add(comment)
-            db.session.commit()
-            return comment.id
-
-    return make
 
 
 @pytest.fixture
@@ -285,7 +243,7 @@ def test_posts_without_a_valid_csrf_token_change_nothing(
     app, client, auth, post_id, make_comment, name, bad_token
 ):
     comment_id = make_comment(post_id, status="pending")
-    auth.login()
+    auth.login_through_session()
     before = snapshot(app)
     url, data = post_request(name, comment_id)
     if bad_token:
@@ -318,7 +276,7 @@ def test_tabs_list_their_comments_newest_first_with_counts(
     ]:
         for _ in range(how_many):
             ids[status].append(make_comment(post_id, status=status))
-    auth.login()
+    auth.login_through_session()
     for tab in TABS:
         html = client.get(f"/admin/comments?status={tab}").get_data(as_text=True)
         assert tab_counts(html) == {"pending": 2, "approved": 1, "spam": 3, "trash": 1}
@@ -333,7 +291,7 @@ def test_tabs_list_their_comments_newest_first_with_counts(
 
 def test_tab_buttons_offer_only_the_actions_that_fit(client, auth, post_id, make_comment):
     ids = {tab: make_comment(post_id, status=tab) for tab in TABS}
-    auth.login()
+    auth.login_through_session()
     for tab in TABS:
         html = client.get(f"/admin/comments?status={tab}").get_data(as_text=True)
         offered = re.findall(rf"/admin/comments/{ids[tab]}/([\w-]+)\?status={tab}", html)
@@ -344,7 +302,7 @@ def test_tab_buttons_offer_only_the_actions_that_fit(client, auth, post_id, make
 
 def test_empty_tab_says_so(client, auth, post_id, make_comment):
     make_comment(post_id, status="pending")
-    auth.login()
+    auth.login_through_session()
     html = client.get("/admin/comments?status=spam").get_data(as_text=True)
     assert "No spam comments." in html
     assert row_ids(html) == []
@@ -364,7 +322,7 @@ def test_row_shows_who_what_where_and_when(app, client, auth, post_id, make_comm
         body=long_body,
         created_at=datetime(2024, 3, 5, 14, 30, tzinfo=UTC),
     )
-    auth.login()
+    auth.login_through_session()
     html = client.get("/admin/comments?status=pending").get_data(as_text=True)
     row = admin_row(html, reply)
     assert "<strong>Linus Replier</strong>" in row
@@ -392,7 +350,7 @@ def test_pending_count_in_the_admin_nav(client, auth, post_id, make_post, make_c
     make_comment(post_id, status="spam")
     # Readers never see the queue.
     assert "pending)" not in client.get("/").get_data(as_text=True)
-    auth.login()
+    auth.login_through_session()
     for url in ["/", "/admin/", "/admin/comments?status=trash"]:
         assert '<span class="count">(3 pending)</span>' in client.get(url).get_data(as_text=True)
     act(client, first, "approve")
@@ -401,7 +359,7 @@ def test_pending_count_in_the_admin_nav(client, auth, post_id, make_post, make_c
 
 def test_no_pending_count_when_nothing_is_held(client, auth, post_id, make_comment):
     make_comment(post_id, status="approved")
-    auth.login()
+    auth.login_through_session()
     html = client.get("/admin/").get_data(as_text=True)
     assert ">Comments</a>" in html
     assert "pending)" not in html
@@ -418,7 +376,7 @@ def test_row_action(app, client, auth, post_id, make_comment, action, status):
     fits = status in sources
     comment_id = make_comment(post_id, status=status, body="The comment under moderation.")
     before = snapshot(app)
-    auth.login()
+    auth.login_through_session()
     response = act(client, comment_id, action, tab="spam")
     assert response.headers["Location"] == "/admin/comments?status=spam"
     count = 1 if fits else 0
@@ -454,7 +412,7 @@ def test_the_heading_count_follows_the_actions(app, client, auth, post_id, make_
     first = make_comment(post_id, body="First approved words.")
     second = make_comment(post_id, body="Second approved words.")
     make_comment(post_id, status="pending", body="Still held words.")
-    auth.login()
+    auth.login_through_session()
     assert heading(reader_page(app)) == f"2 Responses to “{TITLE}”"
     act(client, first, "trash")
     page = reader_page(app)
@@ -479,7 +437,7 @@ def test_the_heading_count_follows_the_actions(app, client, auth, post_id, make_
 
 def test_an_action_that_does_not_fit_changes_nothing(app, client, auth, post_id, make_comment):
     comment_id = make_comment(post_id, status="approved")
-    auth.login()
+    auth.login_through_session()
     before = snapshot(app)
     for action in ["restore", "approve", "not-spam", "delete"]:
         response = act(client, comment_id, action, tab="approved")
@@ -489,7 +447,7 @@ def test_an_action_that_does_not_fit_changes_nothing(app, client, auth, post_id,
 
 def test_an_unknown_action_is_404(app, client, auth, post_id, make_comment):
     comment_id = make_comment(post_id, status="pending")
-    auth.login()
+    auth.login_through_session()
     before = snapshot(app)
     for action in ["publish", "destroy", "APPROVE", "edit-all"]:
         assert act(client, comment_id, action).status_code == 404
@@ -498,7 +456,7 @@ def test_an_unknown_action_is_404(app, client, auth, post_id, make_comment):
 
 def test_an_action_on_a_missing_comment_is_404(app, client, auth, post_id, make_comment):
     make_comment(post_id, status="pending")
-    auth.login()
+    auth.login_through_session()
     before = snapshot(app)
     assert act(client, 999_999, "approve").status_code == 404
     assert client.get("/admin/comments/999999/edit").status_code == 404
@@ -512,7 +470,7 @@ def test_an_action_on_a_missing_comment_is_404(app, client, auth, post_id, make_
 def test_bulk_action_on_ticked_rows(app, client, auth, post_id, make_comment):
     ticked = [make_comment(post_id, status="pending") for _ in range(3)]
     left = make_comment(post_id, status="pending")
-    auth.login()
+    auth.login_through_session()
     response = bulk(client, ticked, "approve", tab="pending")
     assert response.headers["Location"] == "/admin/comments?status=pending"
     html = flashes(client, response)
@@ -527,7 +485,7 @@ def test_bulk_action_changes_only_the_rows_it_fits(app, client, auth, post_id, m
     pending = make_comment(post_id, status="pending")
     approved = make_comment(post_id, status="approved")
     trash = make_comment(post_id, status="trash")
-    auth.login()
+    auth.login_through_session()
     html = flashes(client, bulk(client, [pending, approved, trash], "spam"))
     assert "Spam: 2 comments." in html
     assert [status_of(app, i) for i in (pending, approved, trash)] == ["spam", "spam", "trash"]
@@ -537,7 +495,7 @@ def test_bulk_delete_from_the_trash(app, client, auth, post_id, make_comment):
     doomed = [make_comment(post_id, status="trash") for _ in range(2)]
     spam = make_comment(post_id, status="spam")
     kept = make_comment(post_id, status="trash")
-    auth.login()
+    auth.login_through_session()
     html = flashes(client, bulk(client, [*doomed, spam], "delete", tab="trash"))
     assert "Delete permanently: 3 comments." in html
     assert [comment_row(app, i) for i in (*doomed, spam)] == [None, None, None]
@@ -559,7 +517,7 @@ def test_bulk_with_nothing_ticked_or_no_action_says_so(
     app, client, auth, post_id, make_comment, data
 ):
     comment_id = make_comment(post_id, status="pending")
-    auth.login()
+    auth.login_through_session()
     before = snapshot(app)
     form = {key: value.format(id=comment_id) for key, value in data.items()}
     response = client.post(
@@ -581,7 +539,7 @@ def test_hiding_a_comment_keeps_its_approved_replies(
     reply = make_comment(post_id, parent_id=parent, body="Reply words here.")
     nested = make_comment(post_id, parent_id=reply, body="Nested words here.")
     held = make_comment(post_id, status="pending", parent_id=parent, body="Held words here.")
-    auth.login()
+    auth.login_through_session()
     act(client, parent, action)
     page = reader_page(app)
     tree = discussion(page)
@@ -608,7 +566,7 @@ def test_deleting_a_comment_with_replies_keeps_an_anonymous_placeholder(
         body="Words to be forgotten.",
     )
     reply = make_comment(post_id, parent_id=parent, body="The reply stays.")
-    auth.login()
+    auth.login_through_session()
     act(client, parent, "trash")
     response = act(client, parent, "delete", tab="trash")
     assert "Delete permanently: 1 comment." in flashes(client, response)
@@ -654,7 +612,7 @@ def test_placeholder_of_the_authors_own_comment_is_anonymous_too(
         post_id, author_name="Ada Author", author_email="", author_ip="", user_id=author
     )
     reply = make_comment(post_id, parent_id=parent, body="A reader answers the author.")
-    auth.login()
+    auth.login_through_session()
     act(client, parent, "trash")
     act(client, parent, "delete")
     tree = discussion(reader_page(app))
@@ -671,7 +629,7 @@ def test_deleting_a_comment_without_replies_removes_the_row(
 ):
     parent = make_comment(post_id, body="The parent stays.")
     reply = make_comment(post_id, status="spam", parent_id=parent, body="Buy pills.")
-    auth.login()
+    auth.login_through_session()
     act(client, reply, "delete", tab="spam")
     assert comment_row(app, reply) is None
     assert comment_row(app, parent)["status"] == "approved"
@@ -685,7 +643,7 @@ def test_deleting_a_parent_with_only_a_spam_reply_keeps_the_reply_hidden(
 ):
     parent = make_comment(post_id, status="trash", body="Trashed parent.")
     make_comment(post_id, status="spam", parent_id=parent, body="Spammy reply.")
-    auth.login()
+    auth.login_through_session()
     act(client, parent, "delete")
     page = reader_page(app)
     assert "This comment was removed." not in page
@@ -705,7 +663,7 @@ def test_edit_form_shows_the_comment(client, auth, post_id, make_comment):
         author_url="https://edith.example.com/",
         body="Original words.",
     )
-    auth.login()
+    auth.login_through_session()
     html = client.get(f"/admin/comments/{comment_id}/edit").get_data(as_text=True)
     assert "Edit the comment by Edith Before" in html
     assert 'value="Edith Before"' in html
@@ -724,7 +682,7 @@ def test_editing_changes_the_comment(app, client, auth, post_id, make_comment):
         author_ip="203.0.113.9",
         body="Teh original.",
     )
-    auth.login()
+    auth.login_through_session()
     response = client.post(
         f"/admin/comments/{comment_id}/edit",
         data={
@@ -763,7 +721,7 @@ def test_editing_changes_the_comment(app, client, auth, post_id, make_comment):
 
 def test_editing_the_status_moves_the_comment(app, client, auth, post_id, make_comment):
     comment_id = make_comment(post_id, status="approved", body="Moving along.")
-    auth.login()
+    auth.login_through_session()
     url = f"/admin/comments/{comment_id}/edit"
     data = edit_data(comment="Moving along.", status="trash")
     response = client.post(url, data={"csrf_token": token(client), **data})
@@ -789,7 +747,7 @@ def test_bad_edits_are_refused_with_the_text_kept(
     app, client, auth, post_id, make_comment, field, value, message
 ):
     comment_id = make_comment(post_id, status="approved", body="Untouched words.")
-    auth.login()
+    auth.login_through_session()
     before = snapshot(app)
     data = edit_data(comment="My careful correction.", author_name="Careful Name")
     data[field] = value
@@ -811,7 +769,7 @@ def test_bad_edits_are_refused_with_the_text_kept(
 def test_a_removed_placeholder_cannot_be_edited(app, client, auth, post_id, make_comment):
     parent = make_comment(post_id, status="trash")
     make_comment(post_id, parent_id=parent)
-    auth.login()
+    auth.login_through_session()
     act(client, parent, "delete")
     before = snapshot(app)
     response = client.post(
@@ -847,7 +805,7 @@ def test_reply_form_shows_the_comment_answered(client, auth, post_id, make_comme
     parent = make_comment(
         post_id, status="pending", author_name="Quentin Question", body="Is this held?"
     )
-    auth.login()
+    auth.login_through_session()
     html = client.get(f"/admin/comments/{parent}/reply").get_data(as_text=True)
     assert "Reply to Quentin Question" in html
     assert "Is this held?" in html
@@ -864,7 +822,7 @@ def test_replying_approves_a_held_comment_and_publishes_the_reply(
     parent = make_comment(
         post_id, status="pending", author_name="Quentin Question", body="Is this held?"
     )
-    auth.login()
+    auth.login_through_session()
     send_reply(app, client, parent, "It was, not now.")
     [reply] = replies_to(app, parent)
     with app.app_context():
@@ -892,7 +850,7 @@ def test_replying_approves_a_held_comment_and_publishes_the_reply(
 @pytest.mark.parametrize("status", ["pending", "approved"])
 def test_replying_redirects_to_the_new_reply(app, client, auth, post_id, make_comment, status):
     parent = make_comment(post_id, status=status)
-    auth.login()
+    auth.login_through_session()
     response = send_reply(app, client, parent, "Thanks for writing.")
     [reply] = replies_to(app, parent)
     assert response.status_code == 302
@@ -903,7 +861,7 @@ def test_replying_redirects_to_the_new_reply(app, client, auth, post_id, make_co
 def test_replying_deep_in_a_thread_keeps_its_root(app, client, auth, post_id, make_comment):
     root = make_comment(post_id)
     child = make_comment(post_id, parent_id=root)
-    auth.login()
+    auth.login_through_session()
     send_reply(app, client, child, "Deep answer.")
     [reply] = replies_to(app, child)
     assert (reply["root_id"], reply["status"]) == (root, "approved")
@@ -914,7 +872,7 @@ def test_replying_deep_in_a_thread_keeps_its_root(app, client, auth, post_id, ma
 @pytest.mark.parametrize("status", ["spam", "trash"])
 def test_replying_to_spam_or_trash_is_404(app, client, auth, post_id, make_comment, status):
     parent = make_comment(post_id, status=status)
-    auth.login()
+    auth.login_through_session()
     before = snapshot(app)
     assert client.get(f"/admin/comments/{parent}/reply").status_code == 404
     response = client.post(
@@ -929,7 +887,7 @@ def test_an_empty_reply_is_refused_and_the_parent_stays_held(
     app, client, auth, post_id, make_comment
 ):
     parent = make_comment(post_id, status="pending")
-    auth.login()
+    auth.login_through_session()
     before = snapshot(app)
     response = client.post(
         f"/admin/comments/{parent}/reply",
@@ -962,7 +920,7 @@ def test_dashboard_counts_approved_comments_per_post(
     held = make_comment(busy, status="pending")
     make_comment(busy, status="approved")
     make_comment(quiet, status="spam")
-    auth.login()
+    auth.login_through_session()
     html = client.get("/admin/").get_data(as_text=True)
     assert dashboard_counts(html) == {TITLE: 2, "Quiet post": 0, "Busy post": 1}
     act(client, held, "approve")
@@ -1006,7 +964,7 @@ def test_emails_and_addresses_are_for_the_author_only(app, client, auth, post_id
     for secret in secrets:
         assert secret not in page
         assert secret not in home
-    auth.login()
+    auth.login_through_session()
     admin = "".join(
         client.get(f"/admin/comments?status={tab}").get_data(as_text=True)
         for tab in ("pending", "approved")
@@ -1028,7 +986,7 @@ def test_bulk_deleting_a_parent_with_its_only_reply_leaves_no_placeholder(
         db.session.add(reply)
         db.session.commit()
         ids = [parent.id, reply.id]
-    auth.login()
+    auth.login_through_session()
     page = client.get("/admin/comments?status=trash")
     client.post(
         "/admin/comments/bulk?status=trash",

@@ -16,9 +16,17 @@ from markupsafe import escape
 from blog import create_app
 from blog.extensions import db
 from blog.models import Comment, CommentStatus, Post, PostStatus, User, published_posts, utcnow
-from tests.conftest import FORM_TOKENS, app_config, csrf_token, form_tokens, permalink, post_form
+from tests.conftest import (
+    FORM_TOKENS,
+    app_config,
+    counting_queries,
+    csrf_token,
+    form_tokens,
+    insert_comment,
+    permalink,
+    post_form,
+)
 from tests.live_server import ROOT
-from tests.test_finding import counting_queries
 
 WXR_SITE = ROOT / "tests" / "wxr" / "site-1.2.xml"
 
@@ -42,12 +50,8 @@ def queries_for(app, client, url: str) -> int:
 
 
 def comment_on(app, post_id: int, status=CommentStatus.APPROVED, name="Cora") -> int:
-    with app.app_context():
-        comment = Comment(post_id=post_id, author_name=name, body=f"Words by {name}.",
+    return insert_comment(app, post_id, author_name=name, body=f"Words by {name}.",
                           author_email="cora@example.com", status=status)  # fmt: skip
-        db.session.add(comment)
-        db.session.commit()
-        return comment.id
 
 
 def test_a_second_visit_is_served_without_touching_the_database(app, reader, make_post):

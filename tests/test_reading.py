@@ -172,9 +172,8 @@ def site(live_server) -> Site:
         for key, parent_key, name, by_author, body in THREAD:
             parent = comments.get(parent_key)
             moment += timedelta(minutes=3)
-            comment = Comment(
-                post_id=post.id, parent_id=parent and parent.id,
-                root_id=parent and (parent.root_id or parent.id),
+            comment = Comment.reply_to(
+                parent, post_id=post.id,
                 user_id=author.id if by_author else None, author_name=name,
                 author_email="" if by_author else f"{key}@example.com",
                 body=body, status=CommentStatus.APPROVED, created_at=moment,
@@ -208,9 +207,8 @@ def site(live_server) -> Site:
             parent = None
             for depth in range(5):
                 moment += timedelta(seconds=30)
-                comment = Comment(
-                    post_id=crowded.id, parent_id=parent and parent.id,
-                    root_id=parent and (parent.root_id or parent.id),
+                comment = Comment.reply_to(
+                    parent, post_id=crowded.id,
                     author_name=f"Reader {thread}-{depth}",
                     author_email=f"reader{thread}@example.com",
                     body=f"Comment {depth + 1} of thread {thread + 1}: a few words on {word}.",

@@ -32,7 +32,7 @@ def stored_revisions(app, kind=RevisionKind.REVISION) -> list[PostRevision]:
 @pytest.fixture
 def written(client, auth):
     """A post saved three times through the editor: its id."""
-    auth.login()
+    auth.login_through_session()
     response = post_form(client, "/admin/posts/new", form_data(title="First", body="one two"))
     post_id = int(re.search(r"/admin/posts/(\d+)/edit", response.headers["Location"]).group(1))
     edit(client, post_id, title="Second", body="one three", tags="Food")

@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
-from blog import create_app
+from blog import create_app, roles
 from blog.extensions import db
 from blog.models import (
     Comment,
@@ -229,7 +229,7 @@ def test_edit_links_on_public_pages_follow_the_policy(app, writer, world):
         own, other = (db.session.get(Post, world[who]["post"]) for who in ("mine", "theirs"))
         writer_user = db.session.get(User, world["writer"])
         writer_user.is_authenticated  # noqa: B018  (a plain attribute, no query)
-        assert own.editable_by(writer_user) and not other.editable_by(writer_user)
+        assert roles.may_edit(writer_user, own) and not roles.may_edit(writer_user, other)
     theirs = writer.get("/theirs-post/", follow_redirects=True).get_data(as_text=True)
     edit_link = f"/admin/posts/{world['theirs']['post']}/edit"
     assert edit_link not in theirs

@@ -3,7 +3,8 @@
 import sqlalchemy as sa
 
 from blog.extensions import db
-from blog.models import Comment, MediaItem, Post, Tag, User
+from blog.models import Comment, MediaItem
+from tests.conftest import row_counts
 
 SAMPLE_VALUES = {"slug": "sample", "year": 2026, "month": 1, "post_id": 1, "comment_id": 1,
                  "action": "approve", "filename": "css/blog.css", "token": "sample",
@@ -19,14 +20,6 @@ def urls_for(app, method: str) -> list[str]:
             for rule in app.url_map.iter_rules()
             if method in rule.methods
         ]
-
-
-def row_counts(app) -> dict[str, int]:
-    with app.app_context():
-        return {
-            model.__name__: db.session.scalar(sa.select(sa.func.count()).select_from(model))
-            for model in (Post, Tag, User, Comment, MediaItem)
-        }
 
 
 def seed(app, make_post) -> None:
@@ -45,7 +38,7 @@ def test_every_get_route_answers_without_a_server_error(app, client, auth, make_
     assert len(urls) >= 12
     for logged_in in (False, True):
         if logged_in:
-            auth.login()
+            auth.login_through_session()
         for url in urls:
             response = client.get(url)
             assert response.status_code < 500, (url, logged_in, response.status_code)
@@ -54,7 +47,7 @@ def test_every_get_route_answers_without_a_server_error(app, client, auth, make_
 
 def test_no_post_route_changes_anything_without_a_csrf_token(app, client, auth, make_post):
     seed(app, make_post)
-    auth.login()
+    auth.login_through_session()
     before = row_counts(app)
     urls = urls_for(app, "POST")
     assert len(urls) >= 8

@@ -15,7 +15,7 @@ from markupsafe import Markup
 from blog import create_app, search
 from blog.extensions import db
 from blog.models import Post, PostStatus, utcnow
-from tests.conftest import app_config, csrf_token, post_form
+from tests.conftest import app_config, counting_queries, csrf_token, post_form
 from tests.databases import scratch_database
 from tests.live_server import ROOT
 
@@ -118,7 +118,7 @@ def test_drafts_scheduled_and_deleted_posts_never_appear(app, client, auth, make
     by_model = make_post("Deleted by model marmot", body="A marmot.")
     assert sorted(result_titles(client, "marmot")) == [
         "Deleted by form marmot", "Deleted by model marmot", "Visible marmot"]  # fmt: skip
-    auth.login()
+    auth.login_through_session()
     page = client.get(f"/admin/posts/{by_form}/delete")
     client.post(f"/admin/posts/{by_form}/delete", data={"csrf_token": csrf_token(page)})
     auth.logout()
@@ -138,13 +138,13 @@ def test_drafts_scheduled_and_deleted_posts_never_appear(app, client, auth, make
 
 def test_logged_in_authors_do_not_find_drafts_either(client, auth, make_post):
     make_post("Secret draft", body="Hidden narwhal.", status=PostStatus.DRAFT)
-    auth.login()
+    auth.login_through_session()
     assert result_titles(client, "narwhal") == []
 
 
 def test_editing_through_the_admin_form_updates_the_index(app, client, auth, make_post):
     post_id = make_post("Old aardvark title", body="An aardvark digs.")
-    auth.login()
+    auth.login_through_session()
     response = post_form(client, f"/admin/posts/{post_id}/edit",
                          edit_form_data(title="New zebra title", body="A zebra runs."))  # fmt: skip
     assert response.status_code == 302
@@ -174,7 +174,7 @@ def test_editing_through_the_models_updates_the_index(app, client, make_post):
 def test_unpublishing_removes_a_post_from_results(app, client, auth, make_post):
     post_id = make_post("Published ocelot", body="An ocelot.")
     assert result_titles(client, "ocelot") == ["Published ocelot"]
-    auth.login()
+    auth.login_through_session()
     data = edit_form_data(title="Published ocelot", body="An ocelot.", status="draft")
     post_form(client, f"/admin/posts/{post_id}/edit", data)
     auth.logout()
@@ -331,18 +331,8 @@ def test_results_are_paginated_and_links_keep_the_query(app, client, make_post):
 
 
 def count_queries(app, call):
-    statements = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        sa.event.listen(db.engine, "before_cursor_execute", record)
-        try:
-            result = call()
-        finally:
-            sa.event.remove(db.engine, "before_cursor_execute", record)
-    return result, len(statements)
+    with app.app_context(), counting_queries(app) as statements:
+        return call(), len(statements)
 
 
 def test_a_page_of_results_costs_one_query_whatever_the_count(app, make_post):

@@ -60,7 +60,7 @@ def test_until_a_menu_is_made_the_header_shows_home(client):
 def test_add_rename_reorder_and_remove_without_javascript(app, client, auth, make_page, make_post):
     about = make_page("About")
     make_post("Tagged", tags=["Python"])
-    auth.login()
+    auth.login_through_session()
     assert add(client, target="home").status_code == 302
     add(client, target=f"page:{about}")
     with app.app_context():
@@ -93,7 +93,7 @@ def test_add_rename_reorder_and_remove_without_javascript(app, client, auth, mak
 
 
 def test_bad_links_are_refused_with_the_text_kept(app, client, auth):
-    auth.login()
+    auth.login_through_session()
     for data, message in [
         (
             {"target": "url", "label": "Evil", "url": "javascript:alert(1)"},
@@ -124,7 +124,7 @@ def test_bad_links_are_refused_with_the_text_kept(app, client, auth):
 
 
 def test_buttons_without_a_csrf_token_change_nothing(app, client, auth):
-    auth.login()
+    auth.login_through_session()
     add(client, target="home")
     home = item_id(app, "Home")
     assert client.post(f"/admin/menu/{home}/remove").status_code == 400
@@ -135,7 +135,7 @@ def test_buttons_without_a_csrf_token_change_nothing(app, client, auth):
 
 def test_a_draft_or_deleted_page_drops_out_of_the_menu(app, client, auth, make_page):
     about = make_page("About")
-    auth.login()
+    auth.login_through_session()
     add(client, target=f"page:{about}")
     reader = app.test_client()
     assert ("About", "/about/", False) in header_links(reader.get("/").get_data(as_text=True))
@@ -151,7 +151,7 @@ def test_a_renamed_menu_shows_at_once_on_cached_pages(app, client, auth, make_po
     reader = app.test_client()
     reader.get("/")
     assert reader.get("/").headers["X-Cache"] == "HIT"
-    auth.login()
+    auth.login_through_session()
     add(client, target="home", label="Start")
     response = reader.get("/")
     assert response.headers["X-Cache"] == "MISS"

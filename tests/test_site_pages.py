@@ -44,7 +44,7 @@ def test_the_page_screens_need_a_login(client, url, method):
 
 
 def test_write_preview_edit_and_delete_a_page(app, client, auth):
-    auth.login()
+    auth.login_through_session()
     preview = post_form(client, "/admin/pages/new", page_data(save=None, preview="Preview"))
     html = preview.get_data(as_text=True)
     assert "Preview — not saved yet" in html and "Who <em>we</em> are." in html
@@ -71,14 +71,14 @@ def test_write_preview_edit_and_delete_a_page(app, client, auth):
 def test_a_draft_page_is_for_the_author_only(app, client, auth, make_page):
     make_page("Secret", status=PostStatus.DRAFT)
     assert client.get("/secret/").status_code == 404
-    auth.login()
+    auth.login_through_session()
     assert "Draft — not published" in client.get("/secret/").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("slug", ["admin", "feed", "tag", "search", "login", "static", "2024",
                                   "sitemap", "comments"])  # fmt: skip
 def test_slugs_that_would_shadow_the_blogs_own_routes_are_refused(app, client, auth, slug):
-    auth.login()
+    auth.login_through_session()
     response = post_form(client, "/admin/pages/new", page_data(title="Mine", slug=slug))
     if slug == "sitemap":  # sitemap.xml is the route, /sitemap/ is free
         assert response.status_code == 302
@@ -91,7 +91,7 @@ def test_slugs_that_would_shadow_the_blogs_own_routes_are_refused(app, client, a
 
 
 def test_a_title_that_would_make_a_reserved_slug_is_refused(app, client, auth):
-    auth.login()
+    auth.login_through_session()
     response = post_form(client, "/admin/pages/new", page_data(title="Admin"))
     assert response.status_code == 422
     assert "(/admin/)" in response.get_data(as_text=True)
@@ -99,7 +99,7 @@ def test_a_title_that_would_make_a_reserved_slug_is_refused(app, client, auth):
 
 def test_a_child_page_lives_under_its_parent(app, client, auth, make_page):
     about = make_page("About")
-    auth.login()
+    auth.login_through_session()
     response = post_form(
         client, "/admin/pages/new", page_data(title="Team", parent_id=str(about), slug="team")
     )
@@ -130,7 +130,7 @@ def test_a_moved_page_answers_at_its_new_path_and_the_old_redirects(app, client,
 def test_a_page_cannot_be_put_under_itself_or_its_children(app, client, auth, make_page):
     about = make_page("About")
     team = make_page("Team", parent=about)
-    auth.login()
+    auth.login_through_session()
     response = post_form(
         client, f"/admin/pages/{about}/edit", page_data(parent_id=str(team), slug="about")
     )
@@ -141,7 +141,7 @@ def test_a_page_cannot_be_put_under_itself_or_its_children(app, client, auth, ma
 def test_deleting_a_parent_moves_its_children_to_the_top(app, client, auth, make_page):
     about = make_page("About")
     make_page("Team", parent=about)
-    auth.login()
+    auth.login_through_session()
     post_form(client, f"/admin/pages/{about}/delete", {})
     assert stored_page(app, "team").parent_id is None
     assert client.get("/team/").status_code == 200
@@ -151,7 +151,7 @@ def test_siblings_keep_their_order_in_the_list(app, client, auth, make_page):
     make_page("Zebra", menu_order=1)
     make_page("Yak", menu_order=2)
     make_page("Aardvark", menu_order=3)
-    auth.login()
+    auth.login_through_session()
     html = client.get("/admin/pages").get_data(as_text=True)
     assert html.index("Zebra") < html.index("Yak") < html.index("Aardvark")
 
@@ -180,7 +180,7 @@ def test_a_page_with_comments_on_takes_comments(app, client, make_page):
 
 def test_the_post_editor_hands_a_page_to_the_page_editor(app, client, auth, make_page):
     page = make_page("About")
-    auth.login()
+    auth.login_through_session()
     response = client.get(f"/admin/posts/{page}/edit")
     assert response.headers["Location"].endswith(f"/admin/pages/{page}/edit")
     assert "About" not in client.get("/admin/").get_data(as_text=True).split("<main")[1]
@@ -200,7 +200,7 @@ def test_unknown_paths_are_still_404s(client):
 
 
 def test_the_page_editors_buttons_say_what_they_do(app, client, auth):
-    auth.login()
+    auth.login_through_session()
     html = client.get("/admin/pages/new").get_data(as_text=True)
     assert 'value="Save draft"' in html and 'value="Publish"' in html
     post_form(client, "/admin/pages/new", page_data(save=None, save_draft="Save draft"))

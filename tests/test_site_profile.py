@@ -28,7 +28,7 @@ def test_the_profile_needs_a_login(client):
 
 
 def test_name_and_email_change_with_the_current_password(app, client, auth, make_post):
-    auth.login()
+    auth.login_through_session()
     assert 'value="Ada Author"' in client.get("/admin/profile").get_data(as_text=True)
     response = post_form(client, "/admin/profile", profile_data(), follow_redirects=True)
     assert "Profile saved." in response.get_data(as_text=True)
@@ -39,7 +39,7 @@ def test_name_and_email_change_with_the_current_password(app, client, auth, make
 
 
 def test_a_wrong_or_missing_current_password_changes_nothing_and_keeps_the_text(app, client, auth):
-    auth.login()
+    auth.login_through_session()
     for current, message in (("wrong password", "That is not your current password"),
                              ("", "Type your current password")):  # fmt: skip
         response = post_form(client, "/admin/profile", profile_data(current_password=current))
@@ -50,7 +50,7 @@ def test_a_wrong_or_missing_current_password_changes_nothing_and_keeps_the_text(
 
 
 def test_bad_new_passwords_are_refused(app, client, auth):
-    auth.login()
+    auth.login_through_session()
     refused = [
         ("short", "short", "Please use at least 12 characters."),
         (NEW_PASSWORD, "something else", "The two new passwords differ."),
@@ -67,7 +67,7 @@ def test_a_new_password_ends_every_other_session_but_this_one(app, client, auth)
     other = app.test_client()
     AuthActions(other).login()
     assert other.get("/admin/").status_code == 200
-    auth.login()
+    auth.login_through_session()
     response = post_form(
         client,
         "/admin/profile",
@@ -81,7 +81,7 @@ def test_a_new_password_ends_every_other_session_but_this_one(app, client, auth)
 
 
 def test_no_csrf_token_changes_nothing(app, client, auth):
-    auth.login()
+    auth.login_through_session()
     response = client.post("/admin/profile", data=profile_data())
     assert response.status_code == 422
     assert stored_user(app).display_name == "Ada Author"

@@ -74,7 +74,7 @@ def test_settings_need_a_login(client):
 
 
 def test_the_form_shows_the_settings_in_force(client, auth):
-    auth.login()
+    auth.login_through_session()
     html = client.get("/admin/settings").get_data(as_text=True)
     assert input_value(html, "site_title") == "My Blog"
     assert input_value(html, "comment_rate_limit") == ""  # the test config
@@ -82,7 +82,7 @@ def test_the_form_shows_the_settings_in_force(client, auth):
 
 
 def test_every_setting_through_the_form(app, client, auth):
-    auth.login()
+    auth.login_through_session()
     response = post_form(client, "/admin/settings", sent(), follow_redirects=True)
     assert "Settings saved." in response.get_data(as_text=True)
     assert config_in_a_request(app) == EXPECTED_CONFIG
@@ -109,7 +109,7 @@ def test_every_setting_through_the_form(app, client, auth):
     ],
 )
 def test_bad_values_are_refused_with_the_text_kept(app, client, auth, field, value, message):
-    auth.login()
+    auth.login_through_session()
     response = post_form(
         client, "/admin/settings", {**sent(site_tagline="Kept tagline"), field: value}
     )
@@ -123,7 +123,7 @@ def test_bad_values_are_refused_with_the_text_kept(app, client, auth, field, val
 
 
 def test_a_missing_csrf_token_keeps_the_text_and_saves_nothing(app, client, auth):
-    auth.login()
+    auth.login_through_session()
     response = client.post("/admin/settings", data=sent(site_title="Typed title"))
     assert response.status_code == 422
     assert input_value(response.get_data(as_text=True), "site_title") == "Typed title"
@@ -210,7 +210,7 @@ def test_the_environment_and_instance_config_win_and_show_as_fixed(deployed):
 
 
 def test_the_backup_holds_the_settings(app, client, auth, runner, tmp_path):
-    auth.login()
+    auth.login_through_session()
     post_form(client, "/admin/settings", sent())
     result = runner.invoke(args=["export", str(tmp_path / "backup.json")])
     assert result.exit_code == 0, result.output
@@ -221,7 +221,7 @@ def test_the_backup_holds_the_settings(app, client, auth, runner, tmp_path):
 
 
 def test_a_form_with_fields_missing_is_refused_not_a_server_error(app, client, auth):
-    auth.login()
+    auth.login_through_session()
     response = post_form(client, "/admin/settings", {"save": "Save settings"})
     assert response.status_code == 422
     assert config_in_a_request(app)["SITE_TITLE"] == "My Blog"

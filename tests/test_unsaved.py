@@ -9,11 +9,10 @@ import sqlalchemy as sa
 from blog.extensions import db
 from blog.models import Post
 from blog.revisions import PostRevision
-from tests.conftest import TEST_PASSWORD, csrf_token
+from tests.conftest import TEST_PASSWORD, csrf_token, hidden_fields
 from tests.test_admin import form_data
 
 TYPED = 'Hours of writing,\nwith <b>markup</b> & "quotes".\n\nStill here?'
-HIDDEN = re.compile(r'<input[^>]*name="(kept-[a-z_]+|csrf_token)"[^>]*value="([^"]*)"')
 
 
 def expire(client) -> None:
@@ -21,8 +20,9 @@ def expire(client) -> None:
         session["seen_at"] = "2000-01-01T00:00:00+00:00"
 
 
-def hidden_fields(html: str) -> dict[str, str]:
-    return {name: unescape(value) for name, value in HIDDEN.findall(html)}
+def kept_fields(html: str) -> dict[str, str]:
+    fields = hidden_fields(html, "kept-[a-z_]+|csrf_token")
+    return {name: unescape(value) for name, value in fields.items()}
 
 
 def save_after_expiry(client, url: str, **fields):
@@ -39,7 +39,7 @@ def test_the_login_page_answers_the_save_and_carries_the_text(app, client, auth,
     assert response.status_code == 401
     html = response.get_data(as_text=True)
     assert "Your session had ended, so your post is not saved yet." in html
-    kept = hidden_fields(html)
+    kept = kept_fields(html)
     assert kept["kept-body"] == TYPED and kept["kept-tags"] == "A, B"
     assert kept["kept-post"] == str(post_id)
     with app.app_context():  # nothing was written for a visitor not logged in
@@ -48,7 +48,7 @@ def test_the_login_page_answers_the_save_and_carries_the_text(app, client, auth,
 
 
 def log_in_with(client, html: str, password=TEST_PASSWORD):
-    data = {**hidden_fields(html), "username": "author", "password": password}
+    data = {**kept_fields(html), "username": "author", "password": password}
     return client.post("/login", data=data)
 
 
@@ -58,7 +58,7 @@ def test_after_logging_in_the_editor_has_exactly_what_was_typed(app, client, aut
     page = save_after_expiry(client, f"/admin/posts/{post_id}/edit").get_data(as_text=True)
     wrong = log_in_with(client, page, password="wrong")
     assert wrong.status_code == 200
-    assert hidden_fields(wrong.get_data(as_text=True))["kept-body"] == TYPED  # still carried
+    assert kept_fields(wrong.get_data(as_text=True))["kept-body"] == TYPED  # still carried
     response = log_in_with(client, wrong.get_data(as_text=True))
     assert response.status_code == 302
     assert re.fullmatch(rf"/admin/posts/{post_id}/edit\?autosave=\d+", response.headers["Location"])
@@ -115,7 +115,7 @@ def test_the_same_site_origin_still_carries_the_text(client, auth, make_post):
     expire(client)
     headers = {"Sec-Fetch-Site": "same-origin", "Origin": "http://localhost"}
     response = client.post(url, data=form_data(body=TYPED), headers=headers)
-    assert response.status_code == 401 and hidden_fields(response.get_data(as_text=True))
+    assert response.status_code == 401 and kept_fields(response.get_data(as_text=True))
 
 
 @pytest.mark.parametrize("post_field", ["²", "99999999999999999999999", "0" * 30 + "1"])

@@ -16,7 +16,7 @@ from blog.models import POST_BODY_MAX_LENGTH, Comment, CommentStatus, Post, Post
 from blog.revisions import PostRevision
 from blog.wxr import importer
 from blog.wxr.importer import WP_COMMENT_MAX_LENGTH, WXRError, import_file
-from tests.conftest import TEST_PASSWORD, post_form, table_rows
+from tests.conftest import TEST_PASSWORD, post_form, row_counts, table_rows
 from tests.live_server import ROOT
 from tests.test_xss import assert_inert_page, fragment_problems
 
@@ -26,14 +26,6 @@ SITE = FIXTURES / "site-1.2.xml"
 
 def import_wxr(runner, path: Path = SITE, *args: str):
     return runner.invoke(args=["import-wxr", str(path), *args])
-
-
-def row_counts(app) -> dict[str, int]:
-    with app.app_context():
-        return {
-            table.name: db.session.scalar(sa.select(sa.func.count()).select_from(table))
-            for table in db.metadata.sorted_tables
-        }
 
 
 def post(app, wp_id: int) -> Post:
@@ -659,6 +651,6 @@ def test_wordpress_revisions_become_revisions_of_their_post(app, runner, client,
         assert "<em>yard</em>" in found[0].body and found[0].status == hello.status
     again = import_wxr(runner, path)
     assert "Already imported, left as they are:" in again.output and "2 revisions" in again.output
-    auth.login()
+    auth.login_through_session()
     page = client.get(f"/admin/posts/{hello.id}/revisions").get_data(as_text=True)
     assert page.count('<td data-label="Kind">Revision</td>') == 2

@@ -568,7 +568,7 @@ def test_comment_bodies_through_the_form_are_inert(app, client, auth, make_post)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "{{7*7}}" in page
     assert app.config["SECRET_KEY"] not in page
-    auth.login()
+    auth.login_through_session()
     assert_inert_page(client.get(url), "post page, logged in")
     check_comment_edit_pages(client, app)
 
@@ -592,7 +592,7 @@ def test_comment_author_names_through_the_form_are_inert(app, client, auth, make
     ]
     expected = [typed(name) for name in names]
     assert sorted(shown) == sorted(expected)
-    auth.login()
+    auth.login_through_session()
     assert_inert_page(client.get(url), "post page, logged in")
     check_comment_edit_pages(client, app, every=10)
 
@@ -669,7 +669,7 @@ def test_comment_websites_are_refused_or_inert(app, client, auth, make_post):
     ]
     assert "https://example.org/me" in links
     assert all(url_scheme(link) in ("http", "https") for link in links), links
-    auth.login()
+    auth.login_through_session()
     check_comment_edit_pages(client, app)
 
 
@@ -715,7 +715,7 @@ def test_moderation_screen_and_post_page_with_stored_payloads_are_inert(
              if "url" in a.get("class", "").split()]  # fmt: skip
     assert "https://example.org/site" in links
     assert all(url_scheme(link) in ("http", "https") for link in links), links
-    auth.login()
+    auth.login_through_session()
     for status in statuses:
         for number in (1, 2):
             listing = client.get(f"/admin/comments?status={status}&page={number}")
@@ -724,7 +724,7 @@ def test_moderation_screen_and_post_page_with_stored_payloads_are_inert(
 
 def test_posts_written_with_payloads_are_inert_on_every_page(app, client, auth, make_post):
     app.config["POSTS_PER_PAGE"] = 1000
-    auth.login()
+    auth.login_through_session()
     titles = pack(PAYLOADS, 200)
     token = csrf_token(client.get("/admin/posts/new"))  # one look at the form, many posts
     bodies = [list(batch) for batch in chunks(PAYLOADS, -(-len(PAYLOADS) // len(titles)))]
@@ -779,7 +779,7 @@ def test_post_editor_removes_control_characters_like_the_comment_form(app, clien
     PostgreSQL refuses NUL in text, so without this a NUL in any field of the
     post editor is a server error there, and SQLite stores it.
     """
-    auth.login()
+    auth.login_through_session()
     response = post_form(
         client, "/admin/posts/new",
         {"title": "Ti\x00tle\x01", "body": "Bo\x00dy \x1b[31mred", "excerpt": "Ex\x00cerpt\x7f",
@@ -848,7 +848,7 @@ def test_control_characters_in_form_fields_are_not_a_server_error(app, client, a
     ]  # fmt: skip
     for number, (address, data) in enumerate(attempts):
         if number == 1:
-            auth.login()
+            auth.login_through_session()
         try:
             response = post_form(client, address, data)
         except Exception as error:  # the test client re-raises what the view raised
@@ -863,7 +863,7 @@ def test_control_characters_in_form_fields_are_not_a_server_error(app, client, a
 
 
 def test_post_preview_with_payloads_is_inert(app, client, auth):
-    auth.login()
+    auth.login_through_session()
     for batch in chunks(PAYLOADS, 40):
         response = post_form(
             client,

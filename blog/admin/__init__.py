@@ -1,39 +1,10 @@
-"""The author's side: dashboard and post editor. Every route needs a login."""
+"""The author's side: dashboard and post editor. Every route needs a login.
 
-from flask import Blueprint
-from flask_login import current_user
+The blueprint is defined in blueprint.py; importing the view modules here
+registers their routes on it.
+"""
 
-from blog import roles, unsaved
-from blog.admin.moderation import pending_count
-from blog.auth import LoginForm
-from blog.extensions import login_manager
+from blog.admin import comments, media_views, posts, revision_views  # noqa: F401
+from blog.admin.blueprint import bp
 
-bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-
-@bp.before_request
-def require_login():
-    """Guard every admin route at once, so a new one cannot forget it.
-
-    The editor's text, sent after the session ended, goes through the login
-    with the author instead of being dropped by the redirect (blog/unsaved.py).
-    """
-    if current_user.is_authenticated:
-        return None
-    if unsaved.sent_from_an_editor():
-        return unsaved.login_keeping_text(LoginForm(formdata=None))
-    return login_manager.unauthorized()
-
-
-@bp.app_context_processor
-def moderation_queue() -> dict:
-    """The number of held comments, shown in the author's navigation."""
-    if not current_user.is_authenticated:
-        return {}
-    return {
-        "pending_comments": pending_count(roles.comments_visible_to(current_user)),
-        "is_administrator": roles.is_administrator(current_user),
-    }
-
-
-from blog.admin import comment_views, media_views, revision_views, views  # noqa: E402, F401  (they register on bp)
+__all__ = ["bp"]

@@ -1,5 +1,8 @@
+"""The author's forms: the post editor, and editing or answering a comment."""
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -13,12 +16,27 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from blog import text
-from blog.admin.moderation import status_names
 from blog.comments.forms import WebAddress
+from blog.dates import from_local, to_local
 from blog.forms import BlogForm
 from blog.models import POST_BODY_MAX_LENGTH, PostStatus
 
 TAG_MAX_LENGTH = 64
+# Named and meaning the same on the editor, a post and a revision.
+EDITED_FIELDS = ("title", "slug", "body", "excerpt", "status")
+
+
+def status_names() -> dict[str, str]:
+    """A comment's status as the author reads it: tabs, the edit form's choices, the dashboard.
+
+    In context: a status is not the button that sets it ("Trash" the tab, "Trash" the action).
+    """
+    return {
+        "pending": pgettext("comment status", "Pending"),
+        "approved": pgettext("comment status", "Approved"),
+        "spam": pgettext("comment status", "Spam"),
+        "trash": pgettext("comment status", "Trash"),
+    }
 
 
 class PostForm(BlogForm):
@@ -61,8 +79,32 @@ class PostForm(BlogForm):
     # The buttons say what they do: each sets the status it names. A request
     # with neither (a script sending save=Save) saves with the Status field.
     save_draft = SubmitField(_l("Save draft"))
-    publish = SubmitField(_l("Publish"))  # "Schedule" or "Update": see editing.publish_label
+    publish = SubmitField(_l("Publish"))  # "Schedule" or "Update": see posts.publish_label
     preview = SubmitField(_l("Preview"))
+
+    def fill_from(self, source, tags: str) -> None:
+        """The editor as a stored post or a revision has it, its date in the site's zone."""
+        for name in EDITED_FIELDS:
+            self[name].data = getattr(source, name)
+        self.tags.data = tags
+        if source.published_at is not None:
+            self.published_at.data = to_local(source.published_at).replace(tzinfo=None)
+
+    def utc_published_at(self):
+        """The publish date typed in the form, as UTC, or None."""
+        return None if self.published_at.data is None else from_local(self.published_at.data)
+
+    def typed_fields(self) -> dict:
+        """What the author has typed, as an autosave keeps it (nothing is checked or looked up)."""
+        return {
+            "title": (self.title.data or "")[:200],
+            "slug": (self.slug.data or "")[:200],
+            "body": self.body.data or "",
+            "excerpt": self.excerpt.data or "",
+            "tags": self.tags.data or "",
+            "status": self.status.data or PostStatus.DRAFT.value,
+            "published_at": self.utc_published_at(),
+        }
 
     def chosen_status(self) -> str:
         if self.save_draft.data:

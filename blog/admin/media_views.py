@@ -9,7 +9,7 @@ from wtforms import StringField, SubmitField
 from wtforms.validators import Length
 
 from blog import roles
-from blog.admin import bp
+from blog.admin.blueprint import bp
 from blog.extensions import csrf, db
 from blog.forms import BlogForm, EmptyForm
 from blog.media import editor, library

@@ -6,9 +6,9 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from blog import revisions, roles
-from blog.admin import bp
-from blog.admin.editing import tags_named, typed_fields, when
+from blog.admin.blueprint import bp
 from blog.admin.forms import PostForm
+from blog.admin.posts import tags_named, when
 from blog.dates import to_local
 from blog.errors import keeps_input_on_csrf_error
 from blog.extensions import db
@@ -100,7 +100,7 @@ def keep_autosave(post_id: int | None):
         return jsonify(error=str(CSRF_EXPIRED_MESSAGE)), 400
     if len(form.body.data or "") > POST_BODY_MAX_LENGTH:
         return jsonify(error=form.body.errors[0]), 413
-    kept = revisions.autosave(post_id, current_user, typed_fields(form))
+    kept = revisions.autosave(post_id, current_user, form.typed_fields())
     db.session.commit()
     return jsonify(
         saved_at=kept.created_at.isoformat(),

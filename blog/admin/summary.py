@@ -4,7 +4,6 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from blog import roles
-from blog.admin.moderation import pending_count
 from blog.extensions import db
 from blog.models import Comment, CommentStatus, Post, PostStatus, utcnow
 
@@ -36,4 +35,11 @@ def latest_comments(user) -> list[Comment]:
             .order_by(Comment.created_at.desc(), Comment.id.desc())
             .limit(LATEST_COMMENTS)
         )
+    )
+
+
+def pending_count(visible: sa.ColumnElement[bool]) -> int:
+    """Held comments of those ``visible``: the dashboard's count and the author's navigation's."""
+    return db.session.scalar(
+        sa.select(sa.func.count(Comment.id)).where(Comment.status == CommentStatus.PENDING, visible)
     )

@@ -1,3 +1,5 @@
+"""The reader's comment form and the author's, with the stamp that times a reader's visit."""
+
 import functools
 import secrets
 from datetime import datetime

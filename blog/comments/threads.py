@@ -11,7 +11,7 @@ from flask import abort, current_app
 from blog.extensions import db
 from blog.models import Comment, CommentStatus
 
-THREAD = sa.func.coalesce(Comment.root_id, Comment.id)
+THREAD = Comment.thread_id
 # The deepest nesting shown whatever COMMENT_MAX_DEPTH says (WordPress's own
 # maximum): the template nests by recursion, which Jinja cannot take ~200 deep.
 DEEPEST_NESTING = 10

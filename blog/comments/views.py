@@ -1,3 +1,9 @@
+"""Posting a comment or a reply, and a comment's permalink.
+
+The intake rules decide what is held (comments/rules.py); on any error the
+post page is shown again with the text kept (posts.views.render_post_page).
+"""
+
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, redirect
 from flask_login import current_user
@@ -5,15 +11,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from blog.auth import client_address
-from blog.comments import threads
-from blog.comments.browser import own_comment_ids, remember_own_comment, store_details
+from blog.comments.browser import remember_own_comment, store_details
 from blog.comments.forms import CommentForm, ReaderCommentForm
-from blog.comments.moderation import comments_open, decide
+from blog.comments.page import reply_target
+from blog.comments.rules import comments_open, decide
 from blog.errors import keeps_input_on_csrf_error
 from blog.extensions import db, limiter
 from blog.mail import subscriptions
 from blog.models import Comment, CommentStatus, Post
-from blog.posts.views import post_url, render_post_page, reply_target
+from blog.posts.views import render_post_page
+from blog.urls import comment_url
 
 bp = Blueprint("comments", __name__)
 
@@ -80,20 +87,16 @@ def create(post_id: int):
 
 
 def new_comment(form: CommentForm, post: Post, parent: Comment | None) -> Comment:
-    comment = Comment(
+    comment = Comment.reply_to(
+        parent,
         post_id=post.id,
-        parent_id=parent.id if parent else None,
-        root_id=(parent.root_id or parent.id) if parent else None,
+        author=current_user if current_user.is_authenticated else None,
         body=form.comment.data,
         author_ip=client_address(),
         form_nonce=form.nonce(),
     )
     comment.render()
-    if current_user.is_authenticated:
-        comment.user_id = current_user.id
-        comment.author_name = current_user.display_name
-        comment.status = CommentStatus.APPROVED
-    else:
+    if not current_user.is_authenticated:
         comment.author_name = form.author.data
         comment.author_email = form.email.data
         comment.author_url = form.url.data or ""
@@ -122,12 +125,6 @@ def is_duplicate(comment: Comment) -> bool:
         Comment.post_id == comment.post_id, Comment.body == comment.body, same_author
     )
     return db.session.scalar(select.limit(1)) is not None
-
-
-def comment_url(comment: Comment, post: Post, **kwargs) -> str:
-    """The comment's permalink: its post, the page of the discussion, and its anchor."""
-    page, pages = threads.page_of(comment, own_comment_ids())
-    return post_url(post, cpage=page if pages > 1 else None, **kwargs) + f"#comment-{comment.id}"
 
 
 @bp.get("/comments/<id:comment_id>/")

@@ -82,7 +82,7 @@ def _comment_mail(recipient: str, comment: Comment):
             for field in ("author_name", "author_email", "author_url", "author_ip", "body")
         },
         held=held,
-        # The reason the intake rules recorded (blog/comments/moderation.py: decide).
+        # The reason the intake rules recorded (blog/comments/rules.py: decide).
         reason=(comment.held_reason or _("The moderation rules held it.")) if held else "",
         review_links={
             action: url_for(

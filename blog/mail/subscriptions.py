@@ -103,7 +103,6 @@ def address_for_confirm_token(token: str) -> MailAddress | None:
 def confirm(address: MailAddress) -> None:
     if address.confirmed_at is None:
         address.confirmed_at = utcnow()
-    db.session.commit()
 
 
 def unsubscribe_token(subscription: Subscription) -> str:
@@ -140,7 +139,6 @@ def unsubscribe(address_id: int, subscription_id: int, everything: bool) -> None
         db.session.execute(
             sa.update(MailAddress).where(MailAddress.id == address_id).values(confirmed_at=None)
         )
-    db.session.commit()
 
 
 def notify_approved(comment: Comment) -> None:

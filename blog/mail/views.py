@@ -6,7 +6,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from blog import roles
-from blog.admin import moderation
+from blog.admin.comments import LABELS
+from blog.admin.forms import status_names
 from blog.extensions import csrf, db
 from blog.forms import EmptyForm
 from blog.mail import author, settings, subscriptions
@@ -34,6 +35,7 @@ def confirm(token: str):
     form = EmptyForm()
     if form.validate_on_submit():
         subscriptions.confirm(address)
+        db.session.commit()
         return render_template("mail/confirmed.html")
     return render_template("mail/confirm.html", form=form, email=address.email)
 
@@ -48,6 +50,7 @@ def unsubscribe(token: str):
     if request.method == "POST":
         everything = request.form.get("scope") == "all"
         subscriptions.unsubscribe(*target, everything=everything)
+        db.session.commit()
         return render_template("mail/unsubscribed.html", everything=everything)
     subscription = db.session.get(Subscription, target[1])
     post = db.session.get(Post, subscription.post_id) if subscription else None
@@ -74,8 +77,8 @@ def review(comment_id: int):
         post=db.session.get(Post, comment.post_id),
         chosen=action if action in author.REVIEW_ACTIONS else None,
         actions=author.REVIEW_ACTIONS,
-        labels=moderation.LABELS,
-        status_names=moderation.status_names(),
+        labels=LABELS,
+        status_names=status_names(),
         form=EmptyForm(),
     )
 

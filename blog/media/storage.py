@@ -13,9 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
 
-from flask import Flask, Response, current_app, send_from_directory
-
-from blog.config import ConfigurationError
+from flask import Response, current_app, send_from_directory
 
 NAME = re.compile(r"^[0-9a-f]{2}/[0-9a-f]{64}-[1-9][0-9]{0,4}\.(?:webp|jpg|png)$")
 # A year: a name never changes its bytes, so a copy is good for ever.
@@ -76,30 +74,6 @@ class FileSystemStorage:
         if not is_valid_name(name):
             raise ValueError(f"not a media file name: {name!r}")
         return self.root / name
-
-
-def init_app(app: Flask) -> None:
-    app.extensions["media_storage"] = configured_storage(app)
-
-
-def configured_storage(app: Flask) -> Storage:
-    """A folder (``/path``, ``file:///path``; default instance/media) or ``s3://bucket/prefix``."""
-    config = app.config
-    setting = config["MEDIA_STORAGE"]
-    if setting.startswith("s3://"):
-        from blog.media.s3 import S3Storage
-
-        bucket, _, prefix = setting.removeprefix("s3://").partition("/")
-        if not bucket:
-            raise ConfigurationError(f"BLOG_MEDIA_STORAGE={setting!r} names no bucket.")
-        return S3Storage(bucket, prefix, config["MEDIA_S3_ENDPOINT_URL"], config["MEDIA_S3_REGION"])
-    if setting and not setting.startswith(("/", "file://")):
-        raise ConfigurationError(
-            f"BLOG_MEDIA_STORAGE={setting!r}: give an absolute folder or s3://bucket/prefix."
-        )
-    return FileSystemStorage(
-        Path(setting.removeprefix("file://") or Path(app.instance_path) / "media")
-    )
 
 
 def storage() -> Storage:

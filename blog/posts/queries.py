@@ -3,19 +3,21 @@
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from flask import abort
 from sqlalchemy.orm import defer, selectinload
 
+from blog import pagecache, text
 from blog.extensions import db
 from blog.models import (
+    TAG_PAGES,
     Comment,
     CommentStatus,
     Post,
-    PostStatus,
     Tag,
     User,
     post_tags,
     published_posts,
-    utcnow,
+    tag_topic,
 )
 from blog.pagination import window
 
@@ -111,7 +113,7 @@ def published_tag_ids() -> sa.Select:
     return (
         sa.select(post_tags.c.tag_id)
         .join(Post, Post.id == post_tags.c.post_id)
-        .where(Post.status == PostStatus.PUBLISHED, Post.published_at <= utcnow())
+        .where(Post.is_published)
     )
 
 
@@ -120,7 +122,7 @@ def tags_with_counts() -> list[tuple[Tag, int]]:
     counts = (
         sa.select(post_tags.c.tag_id, sa.func.count().label("posts"))
         .join(Post, Post.id == post_tags.c.post_id)
-        .where(Post.status == PostStatus.PUBLISHED, Post.published_at <= utcnow())
+        .where(Post.is_published)
         .group_by(post_tags.c.tag_id)
         .subquery()
     )
@@ -139,8 +141,7 @@ def recent_comments(limit: int = 5) -> list[tuple[int, str, Post]]:
         .join(Post, Post.id == Comment.post_id)
         .where(
             Comment.status == CommentStatus.APPROVED,
-            Post.status == PostStatus.PUBLISHED,
-            Post.published_at <= utcnow(),
+            Post.is_published,
         )
         .order_by(Comment.created_at.desc(), Comment.id.desc())
         .limit(limit)
@@ -163,3 +164,11 @@ def related_posts(post: Post, limit: int = 3) -> list[Post]:
         .limit(limit)
     )
     return list(db.session.scalars(select))
+
+
+def tag_or_404(slug: str) -> Tag:
+    """The tag of a tag page or feed; its pages depend on it even while it does not exist."""
+    if not text.is_valid_slug(slug):
+        abort(404)
+    pagecache.depends_on(TAG_PAGES, tag_topic(slug))
+    return db.first_or_404(sa.select(Tag).where(Tag.slug == slug))

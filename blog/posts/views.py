@@ -1,32 +1,29 @@
+"""The reader's pages: home, a post and its discussion, tags, archives, search.
+
+The post page asks comments.page for its discussion half; the sidebar and
+the neighbouring posts are fragments of the page cache, spliced in when served.
+"""
+
 import functools
 
-import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request
 from flask_login import current_user
 
-from blog import pagecache, text
-from blog.comments import threads
-from blog.comments.browser import own_comment_ids, saved_details
-from blog.comments.forms import CommentForm, ReaderCommentForm, new_stamp
-from blog.comments.moderation import comments_open
-from blog.extensions import db
+from blog import pagecache, roles, text
+from blog.comments import page
+from blog.comments.forms import CommentForm
 from blog.models import (
     COMMENTS,
     POSTS,
     SITE,
-    TAG_PAGES,
-    Comment,
-    CommentStatus,
     Post,
-    Tag,
     archive_topic,
-    discussion_of,
     post_topic,
-    tag_topic,
 )
-from blog.pagination import page_arg, row_id
+from blog.pagination import page_arg
 from blog.posts import queries
-from blog.site.pages import page_url
+from blog.templating import site_settings
+from blog.urls import post_url
 
 bp = Blueprint("posts", __name__)
 
@@ -55,8 +52,6 @@ def render_sidebar() -> str:
         "tags": queries.tags_with_counts(),
         "months": queries.archive_months(),
     }
-    from blog.templating import site_settings  # templating imports this module
-
     template = current_app.jinja_env.get_template("_sidebar.html")
     return template.render(sidebar=data, **site_settings())
 
@@ -76,10 +71,7 @@ def index():
 @bp.route("/tag/<slug>/")
 def tag(slug: str):
     """Published posts with one tag."""
-    if not text.is_valid_slug(slug):
-        abort(404)
-    pagecache.depends_on(TAG_PAGES, tag_topic(slug))
-    tag = db.first_or_404(sa.select(Tag).where(Tag.slug == slug))
+    tag = queries.tag_or_404(slug)
     pagination = queries.tag_page(tag, page_arg(), per_page())
     return render_template("posts/tag.html", tag=tag, pagination=pagination)
 
@@ -102,46 +94,23 @@ def post(year: int, month: int, slug: str):
     """One post and its discussion; drafts and scheduled posts only for the author."""
     pagecache.depends_on(post_topic(slug))  # before the post is found: see depends_on
     post = queries.post_by_slug(slug) if text.is_valid_slug(slug) else None
-    if post is None or not (post.is_published or post.editable_by(current_user)):
+    if post is None or not (post.is_published or roles.may_edit(current_user, post)):
         abort(404)
     if post.is_page:  # a page once published as a post (as import-wxr used to): its new home
         return redirect(post_url(post), 301)
     date = post.display_date
     if (year, month) != (date.year, date.month):
         return redirect(post_url(post), 301)
-    return render_post_page(post, blank_comment_form())
-
-
-def blank_comment_form() -> CommentForm:
-    if current_user.is_authenticated:
-        form = CommentForm()
-    else:
-        details = saved_details()
-        form = ReaderCommentForm(data={**details, "save_details": bool(details)})
-    form.stamp()
-    pagecache.personal("issued", form.issued.data, new_stamp)
-    form.parent_id.data = request.args.get("replytocom", type=int)
-    return form
+    return render_post_page(post, page.blank_comment_form())
 
 
 def render_post_page(post: Post, form: CommentForm, status: int = 200):
     """The post page, also re-rendered by the comment view when a comment has errors."""
-    discussion = None
-    reply_to = None
-    if post.is_published:
-        pagecache.depends_on(discussion_of(post.id))
-        discussion = threads.load_discussion(post.id, page_arg("cpage", None), own_comment_ids())
-        reply_to = reply_target(post, form.parent_id.data)
-        if reply_to is None:
-            form.parent_id.data = None
     return render_template(
         "pages/page.html" if post.is_page else "posts/post.html",
         post=post,
         more_posts=more_posts(post) if post.is_published and not post.is_page else "",
-        discussion=discussion,
-        form=form,
-        reply_to=reply_to,
-        comments_open=comments_open(post, current_app.config),
+        **page.discussion(post, form),
     ), status
 
 
@@ -162,32 +131,6 @@ def render_more_posts(post_id: int) -> str:
     older, newer = queries.neighbours(post)
     template = current_app.jinja_env.get_template("posts/_more.html")
     return template.render(older=older, newer=newer, related=queries.related_posts(post))
-
-
-def reply_target(post: Post, comment_id) -> Comment | None:
-    """The approved comment of this post being replied to, if any."""
-    comment_id = row_id(comment_id)
-    if comment_id is None:
-        return None
-    return db.session.scalar(
-        sa.select(Comment).where(
-            Comment.id == comment_id,
-            Comment.post_id == post.id,
-            Comment.status == CommentStatus.APPROVED,
-        )
-    )
-
-
-def post_url(post: Post, **kwargs) -> str:
-    """The permalink: /YYYY/MM/slug/ (a page's: /parent/slug/).
-
-    Dated in UTC, like the monthly archives, so a post's link and its archive
-    page always agree whatever TIME_ZONE says (pages show local times).
-    """
-    if post.is_page:
-        return page_url(post, **kwargs)
-    date = post.display_date
-    return url_for("posts.post", year=date.year, month=date.month, slug=post.slug, **kwargs)
 
 
 @bp.route("/search")

@@ -14,6 +14,7 @@ from blog import pagecache, text
 from blog.extensions import db
 from blog.models import SITE, Post, Tag, published_pages
 from blog.site.models import MenuItem, MenuKind
+from blog.urls import post_url
 
 FIXED_LINKS = {  # kind → (endpoint, the label it gets unless renamed)
     MenuKind.HOME: ("posts.index", _l("Home")),
@@ -29,8 +30,6 @@ def items() -> list[MenuItem]:
 
 def link_of(item: MenuItem, pages: dict[int, Post], tags: dict[int, str]) -> str | None:
     """Where an item leads, or None if its page or tag is gone (or unpublished)."""
-    from blog.posts.views import post_url
-
     if item.kind in FIXED_LINKS:
         return url_for(FIXED_LINKS[item.kind][0])
     if item.kind == MenuKind.PAGE:

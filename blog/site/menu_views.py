@@ -10,7 +10,8 @@ from blog.extensions import db
 from blog.forms import EmptyForm
 from blog.models import Tag, published_pages
 from blog.posts.queries import archive_months
-from blog.site import bp, menu
+from blog.site import menu
+from blog.site.blueprint import bp
 from blog.site.forms import AddMenuItemForm, RenameMenuItemForm
 from blog.site.models import MenuItem, MenuKind
 

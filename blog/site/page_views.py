@@ -8,12 +8,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from blog import revisions, roles
-from blog.admin.editing import SLUG_TAKEN, draft_label, slug_taken, unique_slug
+from blog.admin.posts import SLUG_TAKEN, draft_label, slug_taken, unique_slug
 from blog.errors import keeps_input_on_csrf_error
 from blog.extensions import db
 from blog.forms import EmptyForm
-from blog.models import Post, PostKind, PostStatus, readable, utcnow
-from blog.site import bp, pages
+from blog.models import Post, PostKind, PostStatus, utcnow
+from blog.site import pages
+from blog.site.blueprint import bp
 from blog.site.forms import PageForm
 
 NO_PARENT = 0
@@ -124,7 +125,7 @@ def parent_choices(page: Post) -> list[tuple[int, str]]:
     another author's drafts stay unseen.
     """
     excluded = {page.id, *pages.descendants(page.id)} if page.id else set()
-    shown = sa.or_(roles.posts_visible_to(current_user), readable())
+    shown = sa.or_(roles.posts_visible_to(current_user), Post.is_published)
     return [(NO_PARENT, _("(none: a top-level page)"))] + [
         (other.id, "— " * depth + other.title)
         for other, depth in tree_order(shown)

@@ -6,7 +6,7 @@ a blog has tens of pages, not thousands.
 """
 
 import sqlalchemy as sa
-from flask import current_app, g, url_for
+from flask import current_app, g
 
 from blog.extensions import db
 from blog.models import Post, PostKind
@@ -33,10 +33,6 @@ def path_of(page_id: int, slug: str, parent_id: int | None) -> str:
         parent_id, parent_slug = tree[parent_id]
         slugs.insert(0, parent_slug)
     return "/".join(slugs)
-
-
-def page_url(page: Post, **kwargs) -> str:
-    return url_for("pages.page", path=path_of(page.id, page.slug, page.parent_id), **kwargs)
 
 
 def reserved_slugs() -> frozenset[str]:

@@ -8,7 +8,7 @@ from flask_login import current_user
 from blog.auth import start_session
 from blog.errors import keeps_input_on_csrf_error
 from blog.extensions import db
-from blog.site import bp
+from blog.site.blueprint import bp
 from blog.site.forms import ProfileForm
 
 NOT_CONFIRMED = _l("That is not your current password; nothing was changed.")

@@ -6,11 +6,13 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import MethodNotAllowed
 
-from blog import pagecache, text
+from blog import pagecache, roles, text
+from blog.comments.page import blank_comment_form
 from blog.extensions import db
 from blog.models import Post, PostKind, post_topic
-from blog.posts.views import blank_comment_form, render_post_page
-from blog.site.pages import MAX_DEPTH, page_url, path_of
+from blog.posts.views import render_post_page
+from blog.site.pages import MAX_DEPTH, path_of
+from blog.urls import page_url
 
 bp = Blueprint("pages", __name__)
 
@@ -31,7 +33,7 @@ def page(path: str):
         .where(Post.slug == slugs[-1], Post.kind == PostKind.PAGE)
         .options(selectinload(Post.author), selectinload(Post.tags))
     )
-    if page is None or not (page.is_published or page.editable_by(current_user)):
+    if page is None or not (page.is_published or roles.may_edit(current_user, page)):
         abort(404)
     if path != path_of(page.id, page.slug, page.parent_id) or not request.path.endswith("/"):
         return redirect(page_url(page), 301)  # moved under another parent, or no slash

@@ -6,7 +6,8 @@ from flask_babel import lazy_gettext as _l
 
 from blog import roles
 from blog.errors import keeps_input_on_csrf_error
-from blog.site import bp, settings
+from blog.site import settings
+from blog.site.blueprint import bp
 from blog.site.forms import SettingsForm
 
 SECTIONS = ((_l("The site"), settings.SITE_KEYS), (_l("Comments"), settings.COMMENT_KEYS))

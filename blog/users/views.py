@@ -10,7 +10,8 @@ from blog.extensions import db
 from blog.forms import EmptyForm
 from blog.mail import messages, outbox, settings
 from blog.models import User, UserStatus
-from blog.users import account_bp, accounts, bp
+from blog.users import accounts
+from blog.users.blueprint import account_bp, bp
 from blog.users.forms import (
     KEEP,
     SEND_LINK,

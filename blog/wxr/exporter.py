@@ -24,6 +24,7 @@ from blog import dates, text
 from blog.extensions import db
 from blog.media.rendering import with_absolute_image_urls
 from blog.models import Comment, CommentStatus, MediaItem, Post, Tag, User, post_tags, utcnow
+from blog.urls import post_url
 from blog.wxr.content import to_body
 
 NAMESPACES = {
@@ -115,8 +116,6 @@ def export(path: Path, base_url: str) -> dict[str, int]:
 
 
 def write(out: TextIO, base_url: str) -> dict[str, int]:
-    from blog.posts.views import post_url
-
     zone = dates.site_zone()
     config = current_app.config
     w = _Writer(out)

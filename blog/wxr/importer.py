@@ -44,6 +44,7 @@ from blog.models import (
     Tag,
     User,
     post_tags,
+    thread_root,
     utcnow,
 )
 from blog.redirects import normalize_path
@@ -185,9 +186,9 @@ class Importer:
         )
         # WordPress comment id → where it is stored
         self.comments = {
-            wp_id: StoredComment(id_, root_id or id_, post_id)
-            for wp_id, id_, root_id, post_id in session.execute(
-                sa.select(Comment.wp_id, Comment.id, Comment.root_id, Comment.post_id).where(
+            wp_id: StoredComment(id_, thread, post_id)
+            for wp_id, id_, thread, post_id in session.execute(
+                sa.select(Comment.wp_id, Comment.id, Comment.thread_id, Comment.post_id).where(
                     Comment.wp_id.is_not(None)
                 )
             )
@@ -394,12 +395,8 @@ class Importer:
             "title": _line(item.title, 200) or "(no title)",
             "slug": self.post_slug(item),
             "body": body,
-            "body_html": str(post.body_html),
-            "body_text": post.body_text,
-            "reading_minutes": post.reading_minutes,
             "excerpt": post.excerpt,
-            "excerpt_html": str(post.excerpt_html),
-            "has_more": post.has_more,
+            **post.rendered_values(),
             "status": status,
             "published_at": published_at,
             "created_at": created,
@@ -585,7 +582,7 @@ class Importer:
             ).all()
             for row, comment_id in zip(rows, ids, strict=True):
                 self.comments[row["wp_id"]] = StoredComment(
-                    comment_id, row["root_id"] or comment_id, row["post_id"]
+                    comment_id, thread_root(comment_id, row["root_id"]), row["post_id"]
                 )
 
     def new_comments(self, item: reader.Item) -> dict[int, reader.Comment]:
@@ -640,7 +637,7 @@ class Importer:
             "author_url": _safe_url(comment.url),
             "author_ip": _line(comment.ip, 45),
             "body": body,
-            "body_html": str(rendered.body_html),
+            **rendered.rendered_values(),
             "status": status,
             "created_at": item_date(comment.date_gmt, comment.date, self.zone) or utcnow(),
             "form_nonce": None,

@@ -1,35 +1,31 @@
+"""The author's posts: the dashboard, the editor and deletion, and the form ↔ post mapping."""
+
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from blog import revisions, roles
-from blog.admin import bp, moderation, summary
-from blog.admin.editing import (
-    SLUG_TAKEN,
-    draft_label,
-    form_to_post,
-    post_to_form,
-    preview_copy,
-    publish_label,
-    publish_note,
-    revision_to_form,
-    saved_message,
-    slug_taken,
-    typed_fields,
-)
-from blog.admin.forms import PostForm
+from blog import revisions, roles, text
+from blog.admin import summary
+from blog.admin.blueprint import bp
+from blog.admin.comments import LABELS, actions_for
+from blog.admin.forms import PostForm, status_names
 from blog.dates import site_zone, to_local
 from blog.errors import keeps_input_on_csrf_error
 from blog.extensions import db
 from blog.forms import EmptyForm
 from blog.media import editor
-from blog.models import Comment, CommentStatus, Post, PostKind, utcnow
+from blog.models import Comment, CommentStatus, Post, PostKind, PostStatus, Tag, utcnow
 from blog.pagination import page_arg, window
+from blog.templating import local_datetime
 
 DASHBOARD_POSTS_PER_PAGE = 50
+SLUG_TAKEN = _l("Another post already uses this slug.")
+# Form fields stored on the post as they are; the others are cleaned or looked up.
+SAME_ON_POST = ("body", "status", "allow_comments")
 
 
 @bp.route("/")
@@ -54,9 +50,9 @@ def dashboard():
         pagination=pagination,
         counts=summary.counts(current_user),
         latest_comments=summary.latest_comments(current_user),
-        actions_for=moderation.actions_for,
-        labels=moderation.LABELS,
-        status_names=moderation.status_names(),
+        actions_for=actions_for,
+        labels=LABELS,
+        status_names=status_names(),
         form=EmptyForm(),
     )
 
@@ -96,7 +92,7 @@ def edit_form(post: Post):
     form.status.data = form.chosen_status()
     if form.preview.data:
         preview = form_to_post(form, preview_copy(post), for_preview=True)
-        revisions.autosave(post.id, author, typed_fields(form))  # without JS, Preview keeps it
+        revisions.autosave(post.id, author, form.typed_fields())  # without JS, Preview keeps it
         db.session.commit()
         return render_form(form, post, preview=preview)
     if form.slug.data and slug_taken(form.slug.data, post.id):
@@ -122,11 +118,12 @@ def edit_form(post: Post):
 def fill_form(form: PostForm, post: Post, author) -> None:
     """The stored post, or the author's autosave of it when they ask for it back."""
     if post.id is not None:
-        post_to_form(post, form)
+        form.fill_from(post, tags=", ".join(tag.name for tag in post.tags))
+        form.allow_comments.data = post.allow_comments
     wanted = request.args.get("autosave", type=int)
     autosave = revisions.newer_autosave(post, author)
     if autosave is not None and autosave.id == wanted:
-        revision_to_form(autosave, form)
+        form.fill_from(autosave, tags=autosave.tags)
         flash(_("Your unsaved text is back in the editor. Save it to keep it."), "info")
 
 
@@ -174,3 +171,114 @@ def delete_post(post_id: int):
         flash(_("Deleted “%(title)s”.", title=post.title), "success")
         return redirect(url_for("admin.dashboard"))
     return render_template("admin/delete_post.html", post=post, form=form)
+
+
+# --- The post form and the post: slugs, tags, dates ---------------------------
+
+
+def slug_taken(slug: str, post_id: int | None) -> bool:
+    select = sa.select(Post.id).where(Post.slug == slug)
+    if post_id is not None:
+        select = select.where(Post.id != post_id)
+    return db.session.scalar(select.limit(1)) is not None
+
+
+def unique_slug(title: str, post_id: int | None) -> str:
+    """A free slug made from ``title``: 'hello', then 'hello-2', 'hello-3'…"""
+    base = text.slugify(title) or "post"
+    slug, number = base, 1
+    while slug_taken(slug, post_id):
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+def tags_named(names: list[str]) -> list[Tag]:
+    """The tags with these names, creating the ones that do not exist yet."""
+    wanted = {text.slugify(name): name for name in names}
+    found = {
+        tag.slug: tag for tag in db.session.scalars(sa.select(Tag).where(Tag.slug.in_(wanted)))
+    }
+    return [found.get(slug) or Tag(name=name, slug=slug) for slug, name in wanted.items()]
+
+
+def preview_tags(names: list[str]) -> list[Tag]:
+    """Unsaved tags, so that a preview never touches the session."""
+    return [Tag(name=name, slug=text.slugify(name)) for name in names]
+
+
+def preview_copy(post: Post) -> Post:
+    """An unsaved stand-in for ``post``: its author and dates, as readers see them."""
+    return Post(author=post.author, published_at=post.published_at, created_at=post.created_at)
+
+
+def form_to_post(form: PostForm, post: Post, *, for_preview: bool = False) -> Post:
+    """Copy the form onto ``post`` (a fresh one for a preview, so nothing is written)."""
+    with db.session.no_autoflush:  # the look-ups below must not write a half-copied post
+        return _copy_form(form, post, for_preview)
+
+
+def _copy_form(form: PostForm, post: Post, for_preview: bool) -> Post:
+    for name in SAME_ON_POST:
+        form[name].populate_obj(post, name)
+    post.title = form.title.data.strip()
+    post.slug = form.slug.data or unique_slug(post.title, post.id)
+    post.excerpt = (form.excerpt.data or "").strip()
+    names = text.split_tags(form.tags.data or "")
+    post.tags = preview_tags(names) if for_preview else tags_named(names)
+    post.published_at = publish_date(form, post)
+    if for_preview:
+        post.created_at = post.created_at or utcnow()  # a new post has none until it is saved
+        post.updated_at = utcnow()
+        post.render()
+    return post
+
+
+def publish_date(form: PostForm, post: Post):
+    if form.published_at.data is not None:
+        return form.utc_published_at()
+    if form.status.data == PostStatus.PUBLISHED:
+        return post.published_at or utcnow()
+    return None
+
+
+def publish_label(form: PostForm, post: Post) -> str:
+    """What the publishing button does with this post and this date."""
+    if post.is_published:
+        return _("Update")
+    date = form.utc_published_at()
+    return _("Schedule") if date is not None and date > utcnow() else _("Publish")
+
+
+def draft_label(post: Post) -> str:
+    return _("Switch to draft") if post.is_published or post.is_scheduled else _("Save draft")
+
+
+def when(moment) -> str:
+    """A date as the author reads it: in the site's time zone, which is named."""
+    return _("%(date)s, %(zone)s", date=local_datetime(moment), zone=site_zone().key)
+
+
+def publish_note(form: PostForm, post: Post) -> str:
+    """What the publish date means, said in full under the field."""
+    date = form.utc_published_at()
+    if date is None:
+        if post.published_at is not None and post.status == PostStatus.PUBLISHED:
+            return _("Published on %(date)s.", date=when(post.published_at))
+        return _("Empty: published the moment you press Publish.")
+    if date > utcnow():
+        return _("Will be published on %(date)s.", date=when(date))
+    return _("Published on %(date)s.", date=when(date))
+
+
+def saved_message(post: Post, was_live: bool) -> str:
+    """The notice after a save: what happened, in the words of the button."""
+    if post.status == PostStatus.DRAFT:
+        return _("Saved draft “%(title)s”.", title=post.title)
+    if post.is_scheduled:
+        return _(
+            "Scheduled “%(title)s” for %(date)s.", title=post.title, date=when(post.published_at)
+        )
+    if was_live:
+        return _("Updated “%(title)s”.", title=post.title)
+    return _("Published “%(title)s”.", title=post.title)

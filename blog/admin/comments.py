@@ -1,4 +1,4 @@
-"""The moderation screen: tabs by status, row and bulk actions, edit and reply."""
+"""The moderation screen: tabs by status, row and bulk actions, edit and reply; the actions."""
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -9,14 +9,14 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from blog import roles
-from blog.admin import bp, moderation
-from blog.admin.forms import CommentEditForm, CommentReplyForm
-from blog.comments.views import comment_url
+from blog.admin.blueprint import bp
+from blog.admin.forms import CommentEditForm, CommentReplyForm, status_names
 from blog.errors import keeps_input_on_csrf_error
 from blog.extensions import db
 from blog.forms import EmptyForm
 from blog.models import Comment, CommentStatus
 from blog.pagination import page_arg, row_id
+from blog.urls import comment_url
 
 COMMENTS_PER_PAGE = 50
 CAPTIONS = {
@@ -35,7 +35,7 @@ EMPTY_TABS = {
 
 def current_tab() -> str:
     tab = request.values.get("status", "pending")
-    return tab if tab in moderation.TABS else "pending"
+    return tab if tab in TABS else "pending"
 
 
 def back_to_tab(tab: str):
@@ -56,10 +56,10 @@ def comments():
         "admin/comments.html",
         tab=tab,
         pagination=db.paginate(select, page=page_arg(), per_page=COMMENTS_PER_PAGE),
-        counts=moderation.counts(roles.comments_visible_to(current_user)),
-        actions=moderation.actions_for(tab),
-        labels=moderation.LABELS,
-        status_names=moderation.status_names(),
+        counts=counts(roles.comments_visible_to(current_user)),
+        actions=actions_for(tab),
+        labels=LABELS,
+        status_names=status_names(),
         captions=CAPTIONS,
         empty=EMPTY_TABS,
         form=EmptyForm(),
@@ -69,12 +69,13 @@ def comments():
 @bp.post("/comments/<id:comment_id>/<action>")
 def moderate(comment_id: int, action: str):
     """One action on one comment."""
-    if action not in moderation.ACTIONS:
+    if action not in ACTIONS:
         abort(404)
     comment = db.get_or_404(Comment, comment_id)
     roles.require(roles.may_moderate(current_user, comment))
     if EmptyForm().validate_on_submit():
-        done = moderation.apply(action, [comment])
+        done = apply(action, [comment])
+        db.session.commit()
         flash(done_message(action, done), "success")
     return back_to_tab(current_tab())
 
@@ -84,20 +85,21 @@ def bulk_moderate():
     """One action on every ticked comment."""
     action = request.form.get("action", "")
     ids = [row_id(value) for value in request.form.getlist("ids") if row_id(value)]
-    if action not in moderation.ACTIONS or not ids:
+    if action not in ACTIONS or not ids:
         flash(_("Tick some comments and choose an action."), "error")
     elif EmptyForm().validate_on_submit():
         # Each id is checked: another author's comments among them are left alone.
         mine = roles.comments_visible_to(current_user)
         selected = db.session.scalars(sa.select(Comment).where(Comment.id.in_(ids), mine)).all()
-        done = moderation.apply(action, list(selected))
+        done = apply(action, list(selected))
+        db.session.commit()
         flash(done_message(action, done), "success")
     return back_to_tab(current_tab())
 
 
 def done_message(action: str, done: int) -> str:
     """The notice after an action, in the words of its button ("Approve: 3 comments.")."""
-    label = moderation.LABELS[action]
+    label = LABELS[action]
     return ngettext(
         "%(action)s: %(num)d comment.", "%(action)s: %(num)d comments.", done, action=label
     )
@@ -137,14 +139,8 @@ def reply_to_comment(comment_id: int):
     if form.validate_on_submit():
         post = parent.post  # loaded now: the commit below expires the parent
         parent.status = CommentStatus.APPROVED
-        reply = Comment(
-            post_id=parent.post_id,
-            parent_id=parent.id,
-            root_id=parent.root_id or parent.id,
-            user_id=current_user.id,
-            author_name=current_user.display_name,
-            body=form.comment.data,
-            status=CommentStatus.APPROVED,
+        reply = Comment.reply_to(
+            parent, post_id=parent.post_id, author=current_user, body=form.comment.data
         )
         db.session.add(reply)
         db.session.commit()
@@ -152,3 +148,67 @@ def reply_to_comment(comment_id: int):
         return redirect(comment_url(reply, post))
     status = 422 if form.errors else 200
     return render_template("admin/reply_comment.html", form=form, parent=parent), status
+
+
+# --- What the author can do to comments: status changes, permanent deletion ----
+
+# action name -> (statuses it applies to, the status it sets; None = delete permanently)
+ACTIONS: dict[str, tuple[frozenset[str], CommentStatus | None]] = {
+    "approve": (frozenset({"pending", "spam", "trash"}), CommentStatus.APPROVED),
+    "unapprove": (frozenset({"approved"}), CommentStatus.PENDING),
+    "spam": (frozenset({"pending", "approved"}), CommentStatus.SPAM),
+    "not-spam": (frozenset({"spam"}), CommentStatus.PENDING),
+    "trash": (frozenset({"pending", "approved", "spam"}), CommentStatus.TRASH),
+    "restore": (frozenset({"trash"}), CommentStatus.PENDING),
+    "delete": (frozenset({"spam", "trash"}), None),
+}
+LABELS = {
+    "approve": _l("Approve"),
+    "unapprove": _l("Unapprove"),
+    "spam": _l("Spam"),
+    "not-spam": _l("Not spam"),
+    "trash": _l("Trash"),
+    "restore": _l("Restore"),
+    "delete": _l("Delete permanently"),
+}
+TABS = ("pending", "approved", "spam", "trash")
+
+
+def actions_for(status: str) -> list[str]:
+    return [name for name, (sources, _) in ACTIONS.items() if status in sources]
+
+
+def apply(action: str, comments: list[Comment]) -> int:
+    """Apply ``action`` to the comments it fits; returns how many changed (the view commits)."""
+    sources, target = ACTIONS[action]
+    changed = [comment for comment in comments if comment.status in sources]
+    # Newest first, so a reply deleted in the same batch frees its parent to go too.
+    for comment in sorted(changed, key=lambda comment: comment.id, reverse=True):
+        if target is None:
+            delete_permanently(comment)
+        else:
+            comment.status = target
+    return len(changed)
+
+
+def delete_permanently(comment: Comment) -> None:
+    """Delete, or keep an anonymous placeholder when replies hang below it."""
+    has_replies = db.session.scalar(
+        sa.select(Comment.id).where(Comment.parent_id == comment.id).limit(1)
+    )
+    if has_replies is None:
+        db.session.delete(comment)
+        return
+    comment.status = CommentStatus.REMOVED
+    comment.author_name = comment.author_email = comment.author_url = comment.author_ip = ""
+    comment.body = ""
+    comment.user_id = None
+
+
+def counts(visible: sa.ColumnElement[bool]) -> dict[str, int]:
+    """Comments by status, of those ``visible`` (blog/roles.py: comments_visible_to)."""
+    rows = db.session.execute(
+        sa.select(Comment.status, sa.func.count(Comment.id)).where(visible).group_by(Comment.status)
+    )
+    found = dict(rows.all())
+    return {tab: found.get(tab, 0) for tab in TABS}
