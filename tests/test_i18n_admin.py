@@ -23,7 +23,6 @@ from tests.pseudo_locale import untranslated_text
 from tests.test_admin import form_data
 from tests.test_mail import MAIL_SETTINGS, comment, send_mail, text_of
 from tests.test_media import upload_form
-from tests.test_moderation import make_comment  # noqa: F401  (a fixture)
 
 # --- What the pseudo-locale check leaves aside --------------------------------
 
