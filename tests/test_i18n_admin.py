@@ -518,3 +518,16 @@ class TestTheAuthorsMailInRussian:
         assert "Новый комментарий к записи «Поговорим» ожидает вашего одобрения." in text
         assert "Почему задержан:" in text and "Одобрить:" in text
         assert "Каждая ссылка открывает страницу с кнопкой" in text
+
+    def test_the_setup_link_mail_speaks_the_sites_russian(self, app, client, auth, smtp):
+        """The mail is for the newcomer: in the site's language, whatever the admin's is."""
+        client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+        auth.login()
+        html = add_user(client, password_method="link", password="", confirm_password="")
+        assert "It is also on its way to bea@example.com." in html.get_data(as_text=True)
+        assert send_mail(app) == 1
+        [message] = smtp.inbox.messages
+        assert "Выберите пароль" in message["Subject"]
+        text = text_of(message)
+        assert "Здравствуйте, Bea Writer!" in text and "Ваш логин: bea." in text
+        assert "(она одноразовая и действует 48 часов)" in text
