@@ -16,12 +16,13 @@ from functools import wraps
 
 import sqlalchemy as sa
 from flask import abort
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from blog.extensions import db
 from blog.models import Comment, MediaItem, Post, Role
 
-NOT_FOR_AUTHORS = "Only an administrator may open this page."
+NOT_FOR_AUTHORS = _l("Only an administrator may open this page.")
 
 
 def is_administrator(user) -> bool:

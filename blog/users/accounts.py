@@ -10,16 +10,13 @@ import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from blog.extensions import db
 from blog.models import MediaItem, Post, Role, User, UserStatus, utcnow
 from blog.revisions import PostRevision, RevisionKind
 
 SETUP_LINK_HOURS = 48
-LAST_ADMINISTRATOR = (
-    "{name} is the last administrator who can log in: make another user an "
-    "administrator first, so the blog is never left without one."
-)
 
 
 class LastAdministrator(Exception):
@@ -42,7 +39,13 @@ def other_active_administrators(user: User) -> int:
 def keep_an_administrator(user: User) -> None:
     """Refuse to take ``user`` out of the administrators if they are the last one."""
     if user.is_administrator and user.is_active and not other_active_administrators(user):
-        raise LastAdministrator(LAST_ADMINISTRATOR.format(name=user.display_name))
+        raise LastAdministrator(
+            _(
+                "%(name)s is the last administrator who can log in: make another user an "
+                "administrator first, so the blog is never left without one.",
+                name=user.display_name,
+            )
+        )
 
 
 def change_role(user: User, role: str) -> None:

@@ -1,6 +1,9 @@
 """The forms of /admin/users and of the setup link."""
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
@@ -19,17 +22,24 @@ from blog.forms import BlogForm
 from blog.models import Role, User
 
 ROLE_CHOICES = [
-    SelectChoice(Role.AUTHOR.value, "Author: writes and edits their own posts and pages"),
-    SelectChoice(Role.ADMINISTRATOR.value, "Administrator: everything, settings and users too"),
+    SelectChoice(Role.AUTHOR.value, _l("Author: writes and edits their own posts and pages")),
+    SelectChoice(Role.ADMINISTRATOR.value, _l("Administrator: everything, settings and users too")),
 ]
-PASSWORD_RULE = f"At least {MIN_PASSWORD_LENGTH} characters."
-TOO_SHORT = f"Please use at least {MIN_PASSWORD_LENGTH} characters."
-USERNAME_TAKEN = "Another user already has this username."
+PASSWORD_RULE = lazy_ngettext(
+    "At least %(num)d character.", "At least %(num)d characters.", MIN_PASSWORD_LENGTH
+)
+TOO_SHORT = lazy_ngettext(
+    "Please use at least %(num)d character.",
+    "Please use at least %(num)d characters.",
+    MIN_PASSWORD_LENGTH,
+)
+USERNAME_TAKEN = _l("Another user already has this username.")
+PASSWORDS_DIFFER = _l("The two passwords differ.")
 SET_PASSWORD, SEND_LINK = "password", "link"
 KEEP, REASSIGN = "keep", "reassign"
 
 
-def password_field(label: str, *required) -> PasswordField:
+def password_field(label, *required) -> PasswordField:
     return PasswordField(
         label,
         validators=[*required, Length(min=MIN_PASSWORD_LENGTH, max=1000, message=TOO_SHORT)],
@@ -39,36 +49,38 @@ def password_field(label: str, *required) -> PasswordField:
 
 class NewUserForm(BlogForm):
     username = StringField(
-        "Username",
+        _l("Username"),
         validators=[
             DataRequired(),
             Length(max=64),
-            Regexp(r"^[\w.@+-]+$", message="Letters, digits and . @ + - _ only, no spaces."),
+            Regexp(r"^[\w.@+-]+$", message=_l("Letters, digits and . @ + - _ only, no spaces.")),
         ],
-        description="What they type to log in.",
+        description=_l("What they type to log in."),
     )
     display_name = StringField(
-        "Display name", validators=[DataRequired(), Length(max=100)],
-        description="Shown with their posts and replies.",
+        _l("Display name"), validators=[DataRequired(), Length(max=100)],
+        description=_l("Shown with their posts and replies."),
     )  # fmt: skip
     email = EmailField(
-        "Email", validators=[Optional(), Email(), Length(max=254)],
-        description="Never shown to readers. The setup link is mailed here if mail is on.",
+        _l("Email"), validators=[Optional(), Email(), Length(max=254)],
+        description=_l("Never shown to readers. The setup link is mailed here if mail is on."),
     )  # fmt: skip
-    role = SelectField("Role", choices=ROLE_CHOICES, default=Role.AUTHOR.value)
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES, default=Role.AUTHOR.value)
     password_method = RadioField(
-        "How they get a password",
+        _l("How they get a password"),
         choices=[
-            SelectChoice(SEND_LINK, "A one-time setup link, valid for 48 hours: they choose it"),
-            SelectChoice(SET_PASSWORD, "I type it now, twice"),
+            SelectChoice(
+                SEND_LINK, _l("A one-time setup link, valid for 48 hours: they choose it")
+            ),
+            SelectChoice(SET_PASSWORD, _l("I type it now, twice")),
         ],
         default=SEND_LINK,
     )
-    password = password_field("Password", Optional())
+    password = password_field(_l("Password"), Optional())
     confirm_password = PasswordField(
-        "Password again", validators=[EqualTo("password", "The two passwords differ.")]
+        _l("Password again"), validators=[EqualTo("password", PASSWORDS_DIFFER)]
     )
-    add = SubmitField("Add user")
+    add = SubmitField(_l("Add user"))
 
     def validate_username(self, field) -> None:
         taken = db.session.scalar(sa.select(User.id).where(User.username == field.data))
@@ -81,40 +93,42 @@ class NewUserForm(BlogForm):
         if self.password_method.data == SET_PASSWORD and not self.password.data:
             self.password.errors = [
                 *self.password.errors,
-                "Type the password, or choose the setup link.",
+                _("Type the password, or choose the setup link."),
             ]
             return False
         return valid
 
 
 class RoleForm(BlogForm):
-    role = SelectField("Role", choices=ROLE_CHOICES)
-    change_role = SubmitField("Change role")
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
+    change_role = SubmitField(_l("Change role"))
 
 
 class RemoveForm(BlogForm):
     posts = RadioField(
-        "Their posts and pages",
+        _l("Their posts and pages"),
         choices=[
-            SelectChoice(REASSIGN, "Give them to another user (chosen below)"),
-            SelectChoice(KEEP, "Keep them under their name: the account stays, closed for good"),
+            SelectChoice(REASSIGN, _l("Give them to another user (chosen below)")),
+            SelectChoice(
+                KEEP, _l("Keep them under their name: the account stays, closed for good")
+            ),
         ],
         default=REASSIGN,
     )
     # Choices: the other users; checked below, as only a reassignment needs one.
-    heir = SelectField("Give them to", coerce=int, validate_choice=False)
-    remove = SubmitField("Remove user")
+    heir = SelectField(_l("Give them to"), coerce=int, validate_choice=False)
+    remove = SubmitField(_l("Remove user"))
 
     def validate_heir(self, field) -> None:
         heirs = {choice.value for choice in field.choices}
         if self.posts.data == REASSIGN and field.data not in heirs:
-            raise ValidationError("Choose who gets their posts and pages, or keep them.")
+            raise ValidationError(_("Choose who gets their posts and pages, or keep them."))
 
 
 class SetupForm(BlogForm):
-    password = password_field("Choose a password", DataRequired())
+    password = password_field(_l("Choose a password"), DataRequired())
     confirm_password = PasswordField(
-        "The same password again",
-        validators=[DataRequired(), EqualTo("password", "The two passwords differ.")],
+        _l("The same password again"),
+        validators=[DataRequired(), EqualTo("password", PASSWORDS_DIFFER)],
     )
-    save = SubmitField("Set my password")
+    save = SubmitField(_l("Set my password"))

@@ -2,12 +2,16 @@
 
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from wtforms.fields.choices import SelectChoice
 
 from blog.errors import keeps_input_on_csrf_error
 from blog.extensions import db
 from blog.forms import EmptyForm
+from blog.i18n import site_locale
 from blog.mail import messages, outbox, settings
 from blog.models import User, UserStatus
 from blog.users import accounts
@@ -22,7 +26,7 @@ from blog.users.forms import (
     SetupForm,
 )
 
-LINK_GONE = (
+LINK_GONE = _l(
     "This setup link is not valid (any more): it works once, for 48 hours. "
     "Ask an administrator for a new one."
 )
@@ -61,7 +65,14 @@ def new_user():
         return render_template("users/new.html", form=form), 422
     if form.password_method.data != SEND_LINK:
         db.session.commit()
-        flash(f"Added {user.display_name}; they can log in as {user.username}.", "success")
+        flash(
+            _(
+                "Added %(name)s; they can log in as %(username)s.",
+                name=user.display_name,
+                username=user.username,
+            ),
+            "success",
+        )
         return redirect(url_for("users.list_users"))
     return show_setup_link(user)
 
@@ -79,9 +90,12 @@ def mail_setup_link(user: User, link: str) -> bool:
     """Queue the link to the new user when mail is on and they have an address."""
     if not (user.email and settings.enabled(current_app.config)):
         return False
+    # The mail speaks the site's language, as the page the link opens does.
+    with force_locale(str(site_locale())):
+        subject = _("Choose your password")
     draft = messages.draft(
         user.email,
-        "Choose your password",
+        subject,
         "setup_link",
         name=user.display_name,
         username=user.username,
@@ -142,8 +156,11 @@ def change_role(user_id: int):
         form.role.errors.append(str(refusal))
         return render_manage(user, 422, role_form=form)
     db.session.commit()
-    role = "an administrator" if user.is_administrator else "an author"
-    flash(f"{user.display_name} is now {role}.", "success")
+    if user.is_administrator:
+        changed = _("%(name)s is now an administrator.", name=user.display_name)
+    else:
+        changed = _("%(name)s is now an author.", name=user.display_name)
+    flash(changed, "success")
     return redirect(url_for("users.manage_user", user_id=user.id))
 
 
@@ -171,7 +188,10 @@ def disable_user(user_id: int):
         form.form_errors.append(str(refusal))
         return render_manage(user, 422, status_form=form)
     db.session.commit()
-    flash(f"Disabled {user.display_name}: they cannot log in, and are logged out.", "success")
+    flash(
+        _("Disabled %(name)s: they cannot log in, and are logged out.", name=user.display_name),
+        "success",
+    )
     return redirect(url_for("users.manage_user", user_id=user.id))
 
 
@@ -183,7 +203,7 @@ def enable_user(user_id: int):
         return render_manage(user, 422, status_form=form)
     accounts.enable(user)
     db.session.commit()
-    flash(f"Enabled {user.display_name}: they can log in again.", "success")
+    flash(_("Enabled %(name)s: they can log in again.", name=user.display_name), "success")
     return redirect(url_for("users.manage_user", user_id=user.id))
 
 
@@ -204,8 +224,15 @@ def remove_user(user_id: int):
         form.form_errors.append(str(refusal))
         return render_manage(user, 422, remove_form=form)
     db.session.commit()
-    given = f" Their posts and pages are now {heir.display_name}’s." if heir else ""
-    flash(f"Removed {name}.{given}", "success")
+    if heir:
+        removed = _(
+            "Removed %(name)s. Their posts and pages are now %(heir)s’s.",
+            name=name,
+            heir=heir.display_name,
+        )
+    else:
+        removed = _("Removed %(name)s.", name=name)
+    flash(removed, "success")
     return redirect(url_for("users.list_users"))
 
 
@@ -220,7 +247,7 @@ def setup(token: str):
     if form.validate_on_submit():
         if not accounts.use_setup_token(user, token, form.password.data):
             abort(404, LINK_GONE)
-        flash("Your password is set. Log in with it now.", "success")
+        flash(_("Your password is set. Log in with it now."), "success")
         return redirect(url_for("auth.login"))
     status = 422 if form.errors else 200
     return render_template("users/setup.html", form=form, user=user), status
