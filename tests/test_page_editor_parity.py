@@ -9,7 +9,7 @@ from blog.models import Post
 from blog.revisions import PostRevision
 from tests.conftest import TEST_PASSWORD, AuthActions, csrf_token, post_form
 from tests.test_site_pages import page_data
-from tests.test_unsaved import TYPED, body_in, expire, hidden_fields, log_in_with
+from tests.test_unsaved import TYPED, body_in, expire, kept_fields, log_in_with
 
 
 def test_saving_a_page_keeps_its_previous_version(app, client, auth, make_page):
@@ -50,7 +50,7 @@ def test_a_pages_text_sent_after_the_session_ended_comes_back(app, client, auth,
     auth.login()
     response = save_page_after_expiry(client, f"/admin/pages/{page_id}/edit")
     assert response.status_code == 401
-    assert hidden_fields(response.get_data(as_text=True))["kept-body"] == TYPED
+    assert kept_fields(response.get_data(as_text=True))["kept-body"] == TYPED
     with app.app_context():
         assert db.session.get(Post, page_id).body == "old words"  # nothing written yet
     back = log_in_with(client, response.get_data(as_text=True))
@@ -74,7 +74,7 @@ def test_text_for_another_authors_page_starts_a_new_page(app, world):
     other = app.test_client()
     AuthActions(other).login("other")
     response = save_page_after_expiry(other, f"/admin/pages/{page_id}/edit")
-    data = {**hidden_fields(response.get_data(as_text=True)), "username": "writer",
+    data = {**kept_fields(response.get_data(as_text=True)), "username": "writer",
             "password": TEST_PASSWORD}  # fmt: skip
     back = other.post("/login", data=data)
     assert re.fullmatch(r"/admin/pages/new\?autosave=\d+", back.headers["Location"])

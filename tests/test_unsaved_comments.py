@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from blog.extensions import db
 from blog.models import Comment, CommentStatus
 from tests.conftest import TEST_PASSWORD, csrf_token
-from tests.test_unsaved import TYPED, expire, hidden_fields
+from tests.test_unsaved import TYPED, expire, kept_fields
 
 COMMENT_TEXT = r'<textarea[^>]*name="comment"[^>]*>(.*?)</textarea>'
 
@@ -20,7 +20,7 @@ def send_after_expiry(client, url: str, **fields):
 
 
 def log_in_again(client, html: str, username="writer"):
-    data = {**hidden_fields(html), "username": username, "password": TEST_PASSWORD}
+    data = {**kept_fields(html), "username": username, "password": TEST_PASSWORD}
     return client.post("/login", data=data)
 
 
@@ -36,7 +36,7 @@ def test_a_reply_comes_back_in_its_form_and_is_sent_once_more(app, client, write
     assert login_page.status_code == 401
     html = login_page.get_data(as_text=True)
     assert "so the comment is not saved yet" in html
-    assert hidden_fields(html)["kept-comment"] == TYPED
+    assert kept_fields(html)["kept-comment"] == TYPED
     back = log_in_again(client, html)
     assert back.status_code == 200
     form = back.get_data(as_text=True)
