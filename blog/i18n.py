@@ -64,3 +64,12 @@ def page_language() -> str:
     if locale == site_locale():
         return current_app.config["LANGUAGE"]
     return str(locale).replace("_", "-")
+
+
+def N_(message: str) -> str:
+    """Mark a module constant for extraction and leave it English.
+
+    Tests and callers compare such constants with pages as plain strings; the
+    code that shows one translates it then, with ``gettext(CONSTANT)``.
+    """
+    return message
