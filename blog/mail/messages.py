@@ -17,7 +17,9 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
 from flask import current_app
+from flask_babel import force_locale
 
+from blog import i18n
 from blog.mail import settings
 
 # 7bit: what goes over SMTP is ASCII and passes any server unchanged.
@@ -75,6 +77,11 @@ def draft(
     }
 
 
+def in_site_language():
+    """Mail speaks the site's language, wherever it is made (the admin follows the browser)."""
+    return force_locale(str(i18n.site_locale()))
+
+
 def compose(draft: dict) -> EmailMessage:
     """A plain text message with an HTML alternative, from ``mail/messages/<template>``.
 
@@ -102,8 +109,10 @@ def compose(draft: dict) -> EmailMessage:
         "unsubscribe_url": unsubscribe_url,
         "site_title": config["SITE_TITLE"],
     }
-    message.set_content(_render(draft, "txt", context), cte="quoted-printable")
-    message.add_alternative(_render(draft, "html", context), subtype="html", cte="quoted-printable")
+    with in_site_language():
+        text, html = _render(draft, "txt", context), _render(draft, "html", context)
+    message.set_content(text, cte="quoted-printable")
+    message.add_alternative(html, subtype="html", cte="quoted-printable")
     return message
 
 

@@ -6,6 +6,7 @@ from flask_login import login_required
 
 from blog.extensions import csrf, db
 from blog.forms import EmptyForm
+from blog.i18n import N_
 from blog.mail import author, settings, subscriptions
 from blog.mail.models import OutboxMessage, OutboxStatus, Subscription
 from blog.models import Comment, CommentStatus, Post
@@ -13,7 +14,7 @@ from blog.models import Comment, CommentStatus, Post
 bp = Blueprint("mail", __name__, url_prefix="/mail")
 admin_bp = Blueprint("mail_admin", __name__, url_prefix="/admin/mail")
 
-LINK_GONE = "This link is not valid (any more). Links in our mails work for a week."
+LINK_GONE = N_("This link is not valid (any more). Links in our mails work for a week.")
 
 
 @bp.route("/confirm/<token>", methods=["GET", "POST"])
