@@ -9,7 +9,7 @@ from blog import create_app
 from blog.extensions import db
 from blog.models import Comment, CommentStatus, Post, PostStatus, User, utcnow
 from tests.conftest import app_config, serve_blog
-from tests.test_reading import axe_report
+from tests.test_reading import DOCS_SCREENSHOTS, axe_report
 
 pytestmark = pytest.mark.browser
 
@@ -54,9 +54,9 @@ def test_a_reader_comments_without_javascript_and_reads_the_notice_in_russian(
     page.goto(russian_post)
     expect(page.locator("html")).to_have_attribute("lang", "ru")
     expect(page.get_by_role("heading", name=f"Один комментарий к записи «{TITLE}»")).to_be_visible()
-    page.get_by_role("link", name="Ответить Анна").click()
+    page.get_by_role("link", name="Ответить пользователю Анна").click()
     expect(page).to_have_url(re.compile(r"replytocom=\d+#respond$"))
-    expect(page.locator("#reply-title-text")).to_have_text("Ответить Анна")
+    expect(page.locator("#reply-title-text")).to_have_text("Ответить пользователю Анна")
     leave_comment(page, "Согласен с Анной.", "Пётр", "petr@example.com")
     expect(page.get_by_text("Ваш комментарий ожидает проверки.")).to_be_visible()
     expect(page.locator("ol.children li.comment")).to_contain_text("Согласен с Анной.")
@@ -64,15 +64,17 @@ def test_a_reader_comments_without_javascript_and_reads_the_notice_in_russian(
 
 
 def test_the_reply_script_shows_the_pages_russian_titles(browser: Browser, russian_post):
-    page = browser.new_context().new_page()
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(russian_post)
     count, report = axe_report(page)  # axe needs JavaScript: here, not in the test above
     assert count == 0, report
-    page.get_by_role("link", name="Ответить Анна").click()
+    DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)  # the Russian post page, for the README
+    page.screenshot(path=DOCS_SCREENSHOTS / "post-ru-1280.png", full_page=True)
+    page.get_by_role("link", name="Ответить пользователю Анна").click()
     expect(page).not_to_have_url(re.compile("replytocom"))  # moved by the script, no reload
-    expect(page.locator("#reply-title-text")).to_have_text("Ответить Анна")
+    expect(page.locator("#reply-title-text")).to_have_text("Ответить пользователю Анна")
     page.get_by_role("link", name="Отменить ответ").click()
     expect(page.locator("#reply-title-text")).to_have_text("Оставить комментарий")
     page.context.close()

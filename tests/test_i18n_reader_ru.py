@@ -110,7 +110,7 @@ def test_a_held_comment_and_the_reply_link_in_russian(app, client, post):
     page = client.get(response.location).get_data(as_text=True)
     assert "Ваш комментарий ожидает проверки." in page
     # What comment-reply.js shows comes translated from the page.
-    assert 'data-reply-title="Ответить Читатель 0"' in page
+    assert 'data-reply-title="Ответить пользователю Читатель 0"' in page
     assert 'data-leave-reply="Оставить комментарий"' in page
 
 
