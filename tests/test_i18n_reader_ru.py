@@ -112,6 +112,11 @@ def test_a_held_comment_and_the_reply_link_in_russian(app, client, post):
     # What comment-reply.js shows comes translated from the page.
     assert 'data-reply-title="Ответить пользователю Читатель 0"' in page
     assert 'data-leave-reply="Оставить комментарий"' in page
+    with app.app_context():  # why it is held, as the author reads it on the moderation screen
+        reason = db.session.scalar(
+            sa.select(Comment.held_reason).where(Comment.author_name == "Рита")
+        )
+    assert reason == "Первый комментарий с этого адреса email."
 
 
 @pytest.fixture
