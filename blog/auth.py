@@ -15,6 +15,9 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import BooleanField, PasswordField, StringField, SubmitField
@@ -24,19 +27,17 @@ from blog import unsaved
 from blog.errors import keeps_input_on_csrf_error
 from blog.extensions import db, login_manager
 from blog.forms import BlogForm, EmptyForm
+from blog.i18n import N_
 from blog.models import LoginAttempt, User, password_hash_method, utcnow
 
 bp = Blueprint("auth", __name__)
 
-LOGIN_FAILED = "Unknown username or wrong password."
-TOO_MANY_FAILURES = (
-    "Too many failed logins for this account or from your address. "
-    "Please wait {minutes} minutes and try again."
-)
-SESSION_EXPIRED = "Your session has expired. Please log in again."
+LOGIN_FAILED = N_("Unknown username or wrong password.")
+SESSION_EXPIRED = N_("Your session has expired. Please log in again.")
 
 login_manager.login_view = "auth.login"
-login_manager.login_message = "Please log in to see that page."
+login_manager.login_message = N_("Please log in to see that page.")
+login_manager.localize_callback = _
 login_manager.login_message_category = "info"
 
 
@@ -66,7 +67,7 @@ def end_stale_sessions() -> None:
     ) or now - login_at > timedelta(hours=config["SESSION_MAX_HOURS"]):
         session.clear()
         logout_user()  # after clear(): it leaves the note that removes the remember cookie
-        flash(SESSION_EXPIRED, "info")
+        flash(_(SESSION_EXPIRED), "info")
         return
     session["seen_at"] = now.isoformat()
 
@@ -77,10 +78,10 @@ def _dummy_hash(method: str) -> str:
 
 
 class LoginForm(BlogForm):
-    username = StringField("Username", validators=[DataRequired(), Length(max=64)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
-    remember_me = BooleanField("Remember me")
-    submit = SubmitField("Log in")
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)])
+    remember_me = BooleanField(_l("Remember me"))
+    submit = SubmitField(_l("Log in"))
 
 
 def safe_next_url(target: str | None) -> str:
@@ -180,7 +181,7 @@ def login():
         attempt = begin_attempt(form.username.data, client_address())
         if attempt is None:
             minutes = current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"]
-            abort(429, TOO_MANY_FAILURES.format(minutes=minutes))
+            abort(429, too_many_failures(minutes))
         user = authenticate(form.username.data, form.password.data)
         end_attempt(attempt, succeeded=user is not None)
         if user is not None:
@@ -188,8 +189,18 @@ def login():
             if kept := unsaved.carried():
                 return unsaved.back_to_the_form(user, kept)
             return redirect(next_url)
-        form.form_errors.append(LOGIN_FAILED)
+        form.form_errors.append(_(LOGIN_FAILED))
     return unsaved.render_login(form, unsaved.carried())
+
+
+def too_many_failures(minutes: int) -> str:
+    return ngettext(
+        "Too many failed logins for this account or from your address. "
+        "Please wait %(num)d minute and try again.",
+        "Too many failed logins for this account or from your address. "
+        "Please wait %(num)d minutes and try again.",
+        minutes,
+    )
 
 
 @bp.post("/logout")
@@ -200,5 +211,5 @@ def logout():
         db.session.commit()
         session.clear()
         logout_user()  # after clear(): it leaves the note that removes the remember cookie
-        flash("You are logged out.", "info")
+        flash(_("You are logged out."), "info")
     return redirect(url_for("posts.index"))

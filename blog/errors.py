@@ -10,14 +10,24 @@ from werkzeug.exceptions import HTTPException, InternalServerError, SecurityErro
 
 from blog.extensions import csrf, db
 from blog.forms import CSRF_EXPIRED_MESSAGE
+from blog.i18n import N_
 
+# Translated when shown (N_ only marks them): the page speaks the request's language.
 FRIENDLY_MESSAGES = {
-    400: "The request could not be understood. Please go back and try again.",
-    403: "You are not allowed to do that.",
-    404: "Sorry, there is nothing here. It may have moved, or the address may be mistyped.",
-    405: "That page cannot be used this way.",
-    413: "That was too much to send at once. Please shorten it and try again.",
-    429: "Too many requests in a short time. Please wait a moment and try again.",
+    400: N_("The request could not be understood. Please go back and try again."),
+    403: N_("You are not allowed to do that."),
+    404: N_("Sorry, there is nothing here. It may have moved, or the address may be mistyped."),
+    405: N_("That page cannot be used this way."),
+    413: N_("That was too much to send at once. Please shorten it and try again."),
+    429: N_("Too many requests in a short time. Please wait a moment and try again."),
+}
+# Werkzeug's names of the errors above, in words the catalogues hold.
+ERROR_TITLES = {
+    400: N_("Bad Request"),
+    403: N_("Forbidden"),
+    404: N_("Not Found"),
+    405: N_("Method Not Allowed"),
+    413: N_("Request Entity Too Large"),
 }
 
 
@@ -42,7 +52,7 @@ def init_app(app: Flask) -> None:
 
 
 def csrf_error(error: CSRFError):
-    return error_page(400, _("Please try again"), CSRF_EXPIRED_MESSAGE)
+    return error_page(400, _("Please try again"), _(CSRF_EXPIRED_MESSAGE))
 
 
 def http_error(error: HTTPException):
@@ -50,7 +60,7 @@ def http_error(error: HTTPException):
         return error
     custom = error.description != type(error).description
     message = error.description if custom else FRIENDLY_MESSAGES.get(error.code, error.description)
-    return error_page(error.code, error.name, message)
+    return error_page(error.code, _(ERROR_TITLES.get(error.code, error.name)), _(message))
 
 
 def untrusted_host(error: SecurityError):
@@ -63,16 +73,18 @@ def too_many_requests(error: HTTPException):
     # The limiter's own description ("5 per 1 minute") is not for readers.
     limited = isinstance(error, RateLimitExceeded)
     message = FRIENDLY_MESSAGES[429] if limited else error.description
-    return error_page(429, "Slow down a little", message)
+    return error_page(429, _("Slow down a little"), _(message))
 
 
 def server_error(error: InternalServerError):
     db.session.rollback()
     return error_page(
         500,
-        "Something went wrong",
-        "Sorry, something went wrong on our side. "
-        "It has been logged; please try again in a little while.",
+        _("Something went wrong"),
+        _(
+            "Sorry, something went wrong on our side. "
+            "It has been logged; please try again in a little while."
+        ),
     )
 
 

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy.orm import contains_eager, defer
 
 from blog import pagecache, text
@@ -107,7 +108,7 @@ def tag(slug: str):
     return atom_response(
         Feed(
             id=tag_uri(FEED_ID_DATE, f"tag/{tag.id}"),
-            title=f"Tag: {tag.name} – {current_app.config['SITE_TITLE']}",
+            title=_("Tag: %(tag)s", tag=tag.name) + f" – {current_app.config['SITE_TITLE']}",
             alternate=url_for("posts.tag", slug=tag.slug, _external=True),
             self_link=url_for("feeds.tag", slug=tag.slug, _external=True),
             entries=[post_entry(post) for post in posts],
@@ -138,7 +139,8 @@ def post_comments(year: int, month: int, slug: str):
     return atom_response(
         Feed(
             id=tag_uri(day(post.created_at), f"post/{post.id}/comments"),
-            title=f"Comments on {post.title} – {current_app.config['SITE_TITLE']}",
+            title=_("Comments on %(title)s", title=post.title)
+            + f" – {current_app.config['SITE_TITLE']}",
             alternate=post_url(post, _external=True) + "#comments",
             self_link=post_feed_url(post, _external=True),
             entries=comment_entries([(comment, post) for comment in comments]),
@@ -161,7 +163,7 @@ def comments():
     return atom_response(
         Feed(
             id=tag_uri(FEED_ID_DATE, "comments"),
-            title=f"Comments – {current_app.config['SITE_TITLE']}",
+            title=_("Comments") + f" – {current_app.config['SITE_TITLE']}",
             alternate=url_for("posts.index", _external=True),
             self_link=url_for("feeds.comments", _external=True),
             entries=comment_entries([(comment, comment.post) for comment in comments]),
@@ -208,7 +210,7 @@ def comment_entries(items: list[tuple[Comment, Post]]) -> list[Entry]:
     return [
         Entry(
             id=tag_uri(day(comment.created_at), f"comment/{comment.id}"),
-            title=f"{comment.author_name} on {post.title}",
+            title=_("%(author)s on %(post)s", author=comment.author_name, post=post.title),
             link=url_for("comments.permalink", comment_id=comment.id, _external=True),
             published=comment.created_at,
             updated=comment.created_at,

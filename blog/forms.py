@@ -1,14 +1,16 @@
 """Form pieces shared by the blueprints."""
 
 from flask import request
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import CombinedMultiDict
 from wtforms import StringField
 
+from blog.i18n import N_
 from blog.text import clean_text
 
-CSRF_EXPIRED_MESSAGE = "Your session expired, please submit again."
-FILE_REFUSED = "Please type text here: this form takes no files."
+CSRF_EXPIRED_MESSAGE = N_("Your session expired, please submit again.")
+FILE_REFUSED = N_("Please type text here: this form takes no files.")
 
 
 class BlogForm(FlaskForm):
@@ -36,7 +38,7 @@ class BlogForm(FlaskForm):
         valid = super().validate(extra_validators)
         sent_files = [field for field in self if field.name in request.files]
         for field in sent_files:
-            field.errors = [FILE_REFUSED]
+            field.errors = [_(FILE_REFUSED)]
         return valid and not sent_files
 
 

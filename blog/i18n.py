@@ -92,3 +92,12 @@ def search_config(tag: str) -> str:
 def site_search_config() -> str:
     """The configuration of the site's language (outside the app: "simple")."""
     return search_config(current_app.config["LANGUAGE"]) if has_app_context() else UNSTEMMED
+
+
+def N_(message: str) -> str:
+    """Mark a module constant for extraction and leave it English.
+
+    Tests and callers compare such constants with pages as plain strings; the
+    code that shows one translates it then, with ``gettext(CONSTANT)``.
+    """
+    return message

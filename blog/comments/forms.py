@@ -5,16 +5,19 @@ import secrets
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import format_number, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from wtforms import BooleanField, EmailField, HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from blog import text
 from blog.forms import BlogForm
+from blog.i18n import N_
 from blog.models import utcnow
 
-BAD_EMAIL = "Please enter a valid email address."
-TOO_LONG = "Please keep your comment under {max} characters."
+BAD_EMAIL = N_("Please enter a valid email address.")
 
 
 def strip_text(value: str | None) -> str | None:
@@ -24,30 +27,37 @@ def strip_text(value: str | None) -> str | None:
 class WebAddress:
     """Only http and https addresses: no ``javascript:``, ``data:`` or other schemes."""
 
-    message = "Enter a web address starting with http:// or https://."
+    message = N_("Enter a web address starting with http:// or https://.")
 
     def __call__(self, form, field) -> None:
         if field.data and text.safe_web_url(field.data) is None:
-            raise ValidationError(self.message)
+            raise ValidationError(_(self.message))
 
 
 class CommentForm(BlogForm):
     """What everybody sends: the comment, where it belongs, and the bot traps."""
 
     comment = TextAreaField(
-        "Comment",
-        validators=[DataRequired(message="Please type your comment.")],
+        _l("Comment"),
+        validators=[DataRequired(message=_l("Please type your comment."))],
     )
     parent_id = HiddenField(filters=[lambda value: value or None])
     # Bots fill every field; people never see this one (hidden by the stylesheet).
-    phone = StringField("Leave this field empty", filters=[strip_text])
+    phone = StringField(_l("Leave this field empty"), filters=[strip_text])
     issued = HiddenField()
-    submit = SubmitField("Post Comment")
+    submit = SubmitField(_l("Post Comment"))
 
     def validate_comment(self, field) -> None:
         limit = current_app.config["COMMENT_MAX_LENGTH"]
         if len(field.data) > limit:
-            raise ValidationError(TOO_LONG.format(max=f"{limit:,}"))
+            raise ValidationError(
+                ngettext(
+                    "Please keep your comment under %(max)s character.",
+                    "Please keep your comment under %(max)s characters.",
+                    limit,
+                    max=format_number(limit),
+                )
+            )
 
     def stamp(self) -> None:
         """Sign a one-time nonce and the time the form was shown.
@@ -80,21 +90,23 @@ def new_stamp() -> str:
 class ReaderCommentForm(CommentForm):
     """A visitor also says who they are."""
 
-    author = StringField("Name", validators=[DataRequired(), Length(max=100)], filters=[strip_text])
+    author = StringField(
+        _l("Name"), validators=[DataRequired(), Length(max=100)], filters=[strip_text]
+    )
     email = EmailField(
-        "Email",
-        validators=[DataRequired(), Email(message=BAD_EMAIL), Length(max=254)],
+        _l("Email"),
+        validators=[DataRequired(), Email(message=_l(BAD_EMAIL)), Length(max=254)],
         filters=[strip_text],
     )
     url = StringField(
-        "Website", validators=[Optional(), Length(max=200), WebAddress()], filters=[strip_text]
+        _l("Website"), validators=[Optional(), Length(max=200), WebAddress()], filters=[strip_text]
     )
     save_details = BooleanField(
-        "Save my name, email, and website in this browser for the next time I comment."
+        _l("Save my name, email, and website in this browser for the next time I comment.")
     )
     # blog/mail/subscriptions.py: replies to this comment, or every new comment on the post
-    notify = BooleanField("Notify me of follow-up comments by email")
-    notify_all = BooleanField("Notify me of every new comment on this post, not only replies")
+    notify = BooleanField(_l("Notify me of follow-up comments by email"))
+    notify_all = BooleanField(_l("Notify me of every new comment on this post, not only replies"))
 
 
 def _serializer() -> URLSafeTimedSerializer:

@@ -10,6 +10,8 @@ from datetime import timedelta
 from typing import NamedTuple
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from blog import text
 from blog.extensions import db
@@ -57,30 +59,41 @@ def decide(
 ) -> Decision:
     """The status a new comment from a reader starts with, and the rule that decided it.
 
+    The reason is stored in the site's language (a reader's request speaks it),
+    as the author reads it on the moderation screen and in mail.
+
     Only what no person does is spam: a filled honeypot, a forged form stamp,
     a disallowed word. A person can be fast (autofill, a pasted text), so the
     time trap holds the comment for the author to judge instead.
     """
     min_seconds = config["COMMENT_MIN_SECONDS"]
     if honeypot:
-        return Decision(CommentStatus.SPAM, "The hidden honeypot field was filled in.")
+        return Decision(CommentStatus.SPAM, _("The hidden honeypot field was filled in."))
     if min_seconds > 0 and seconds_to_fill is None:
-        return Decision(CommentStatus.SPAM, "The form's signed time stamp was missing or forged.")
+        return Decision(
+            CommentStatus.SPAM, _("The form's signed time stamp was missing or forged.")
+        )
     if contains_any(word_list(config["COMMENT_DISALLOWED_WORDS"]), comment):
-        return Decision(CommentStatus.SPAM, "It contains a disallowed word.")
+        return Decision(CommentStatus.SPAM, _("It contains a disallowed word."))
     if min_seconds > 0 and seconds_to_fill < min_seconds:
         return Decision(
             CommentStatus.PENDING,
             # The stamp counts whole seconds: a fast sender may seem to be early.
-            f"Sent {max(seconds_to_fill, 0):.0f} s after the page was shown "
-            f"(the time trap expects at least {min_seconds} s).",
+            _(
+                "Sent %(seconds)d s after the page was shown "
+                "(the time trap expects at least %(minimum)s s).",
+                seconds=round(max(seconds_to_fill, 0)),
+                minimum=min_seconds,
+            ),
         )
     if contains_any(word_list(config["COMMENT_MODERATION_WORDS"]), comment):
-        return Decision(CommentStatus.PENDING, "It contains a moderation word.")
+        return Decision(CommentStatus.PENDING, _("It contains a moderation word."))
     if text.count_links(comment.body_html) > config["COMMENT_MAX_LINKS"]:
+        limit = config["COMMENT_MAX_LINKS"]
         return Decision(
-            CommentStatus.PENDING, f"It has more than {config['COMMENT_MAX_LINKS']} links."
+            CommentStatus.PENDING,
+            ngettext("It has more than %(num)d link.", "It has more than %(num)d links.", limit),
         )
     if config["COMMENT_HOLD_FIRST"] and not has_approved_comment(comment.author_email):
-        return Decision(CommentStatus.PENDING, "The first comment from this email address.")
+        return Decision(CommentStatus.PENDING, _("The first comment from this email address."))
     return Decision(CommentStatus.APPROVED)

@@ -6,6 +6,7 @@ post page is shown again with the text kept (posts.views.render_post_page).
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, redirect
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -17,6 +18,7 @@ from blog.comments.page import reply_target
 from blog.comments.rules import comments_open, decide
 from blog.errors import keeps_input_on_csrf_error
 from blog.extensions import db, limiter
+from blog.i18n import N_
 from blog.mail import subscriptions
 from blog.models import Comment, CommentStatus, Post
 from blog.posts.views import render_post_page
@@ -24,8 +26,8 @@ from blog.urls import comment_url
 
 bp = Blueprint("comments", __name__)
 
-DUPLICATE = "Duplicate comment detected; it looks as though you’ve already said that!"
-PARENT_GONE = "The comment you are replying to is no longer available."
+DUPLICATE = N_("Duplicate comment detected; it looks as though you’ve already said that!")
+PARENT_GONE = N_("The comment you are replying to is no longer available.")
 
 
 def rate_limit() -> str:
@@ -51,20 +53,20 @@ def create(post_id: int):
     if post is None or not post.is_published:
         abort(404)
     if not comments_open(post, current_app.config):
-        abort(403, "Comments are closed.")
+        abort(403, _("Comments are closed."))
     form = CommentForm() if current_user.is_authenticated else ReaderCommentForm()
     if not form.validate_on_submit():
         return render_post_page(post, form, 422)
     parent = reply_target(post, form.parent_id.data)
     if form.parent_id.data and parent is None:
-        form.form_errors.append(PARENT_GONE)
+        form.form_errors.append(_(PARENT_GONE))
         return render_post_page(post, form, 422)
     comment = new_comment(form, post, parent)
     already = sent_before(comment.form_nonce)
     if already is not None:
         return redirect(comment_url(already, post), 303)
     if is_duplicate(comment):
-        form.form_errors.append(DUPLICATE)
+        form.form_errors.append(_(DUPLICATE))
         return render_post_page(post, form, 422)
     db.session.add(comment)
     if isinstance(form, ReaderCommentForm) and (form.notify.data or form.notify_all.data):

@@ -12,12 +12,15 @@ plain values, the links already built); the worker composes the message
 """
 
 from email import policy
+from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
 from flask import current_app
+from flask_babel import force_locale
 
+from blog import i18n
 from blog.mail import settings
 
 # 7bit: what goes over SMTP is ASCII and passes any server unchanged.
@@ -75,6 +78,11 @@ def draft(
     }
 
 
+def in_site_language():
+    """Mail speaks the site's language, wherever it is made (the admin follows the browser)."""
+    return force_locale(str(i18n.site_locale()))
+
+
 def compose(draft: dict) -> EmailMessage:
     """A plain text message with an HTML alternative, from ``mail/messages/<template>``.
 
@@ -87,7 +95,9 @@ def compose(draft: dict) -> EmailMessage:
     message["To"] = recipient(draft["to"])
     # Replies go to the blog's own address, never to a commenter's.
     message["Reply-To"] = Address(addr_spec=sender.addr_spec)
-    message["Subject"] = settings.one_line(f"[{config['SITE_TITLE']}] {draft['subject']}")
+    message["Subject"] = subject_header(
+        settings.one_line(f"[{config['SITE_TITLE']}] {draft['subject']}")
+    )
     message["Date"] = formatdate(usegmt=True)
     message["Message-ID"] = draft["message_id"]
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies, please
@@ -102,9 +112,31 @@ def compose(draft: dict) -> EmailMessage:
         "unsubscribe_url": unsubscribe_url,
         "site_title": config["SITE_TITLE"],
     }
-    message.set_content(_render(draft, "txt", context), cte="quoted-printable")
-    message.add_alternative(_render(draft, "html", context), subtype="html", cte="quoted-printable")
+    with in_site_language():
+        text, html = _render(draft, "txt", context), _render(draft, "html", context)
+    message.set_content(text, cte="quoted-printable")
+    message.add_alternative(html, subtype="html", cte="quoted-printable")
     return message
+
+
+class EncodedSubject(str):
+    """A non-ASCII subject as RFC 2047 words that keep every space.
+
+    Python 3.11's header folder drops the space where it folds between two
+    encoded words, so a long Russian subject reached readers with two words
+    run together. The email package's older ``Header`` splits inside the
+    words instead; the policy folds an object with a ``name`` by its ``fold``.
+    """
+
+    name = "Subject"
+
+    def fold(self, *, policy) -> str:
+        encoded = Header(str(self), "utf-8", header_name=self.name).encode(linesep=policy.linesep)
+        return f"{self.name}: {encoded}{policy.linesep}"
+
+
+def subject_header(subject: str) -> str:
+    return subject if subject.isascii() else EncodedSubject(subject)
 
 
 def _render(draft: dict, extension: str, context: dict) -> str:

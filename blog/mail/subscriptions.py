@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app, url_for
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import selectinload
@@ -48,7 +49,8 @@ def ask(comment: Comment, post: Post, whole_post: bool = False) -> None:
         return
     address.confirmation_sent_at = now
     confirm_url = url_for("mail.confirm", token=confirm_token(email), _external=True)
-    subject = f"Please confirm: notifications about “{post.title}”"
+    with messages.in_site_language():
+        subject = _("Please confirm: notifications about “%(title)s”", title=post.title)
     draft = messages.draft(
         email, subject, "confirm", post={"title": post.title}, confirm_url=confirm_url
     )
@@ -174,11 +176,11 @@ def notify_approved(comment: Comment) -> None:
 def _notification(subscription: Subscription, comment: Comment) -> dict:
     post = subscription.post
     to_you = subscription.comment_id == comment.parent_id
-    subject = (
-        f"New reply to your comment on “{post.title}”"
-        if to_you
-        else f"New comment on “{post.title}”"
-    )
+    with messages.in_site_language():  # approved in the admin, which may speak another
+        if to_you:
+            subject = _("New reply to your comment on “%(title)s”", title=post.title)
+        else:
+            subject = _("New comment on “%(title)s”", title=post.title)
     references = [messages.thread_id("post", post.id)]
     if comment.parent_id is not None:
         references.append(messages.thread_id("comment", comment.parent_id))

@@ -10,6 +10,7 @@ from blog.admin.comments import LABELS
 from blog.admin.forms import status_names
 from blog.extensions import csrf, db
 from blog.forms import EmptyForm
+from blog.i18n import N_
 from blog.mail import author, settings, subscriptions
 from blog.mail.models import OutboxMessage, OutboxStatus, Subscription
 from blog.models import Comment, CommentStatus, Post
@@ -23,7 +24,7 @@ OUTBOX_STATUS_NAMES = {
     OutboxStatus.SENDING: _l("sending"),
     OutboxStatus.FAILED: _l("failed"),
 }
-LINK_GONE = "This link is not valid (any more). Links in our mails work for a week."
+LINK_GONE = N_("This link is not valid (any more). Links in our mails work for a week.")
 
 
 @bp.route("/confirm/<token>", methods=["GET", "POST"])

@@ -7,11 +7,13 @@ page's title or place, or to a tag renews SITE), then marked with
 
 import sqlalchemy as sa
 from flask import current_app, request, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from blog import pagecache, text
 from blog.extensions import db
+from blog.i18n import N_
 from blog.models import SITE, Post, Tag, published_pages
 from blog.site.models import MenuItem, MenuKind
 from blog.urls import post_url
@@ -21,7 +23,7 @@ FIXED_LINKS = {  # kind → (endpoint, the label it gets unless renamed)
     MenuKind.FEED: ("feeds.site", _l("Feed")),
     MenuKind.COMMENTS_FEED: ("feeds.comments", _l("Comments feed")),
 }
-DEFAULT_MENU = [("Home", MenuKind.HOME)]  # until the administrator makes one
+DEFAULT_MENU = [(N_("Home"), MenuKind.HOME)]  # until the administrator makes one
 
 
 def items() -> list[MenuItem]:
@@ -59,7 +61,7 @@ def links(menu: list[MenuItem]) -> list[tuple[MenuItem, str | None]]:
 
 
 def render_menu() -> str:
-    menu = items() or [MenuItem(label=label, kind=kind) for label, kind in DEFAULT_MENU]
+    menu = items() or [MenuItem(label=_(label), kind=kind) for label, kind in DEFAULT_MENU]
     template = current_app.jinja_env.get_template("site/_menu.html")
     return template.render(links=[(item.label, url) for item, url in links(menu) if url])
 

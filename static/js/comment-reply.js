@@ -14,7 +14,8 @@
   var home = document.createElement("div");
   home.hidden = true;
   respond.parentNode.insertBefore(home, respond);
-  var originalTitle = parentInput.value ? "Leave a Reply" : titleText.textContent;
+  // Every label comes translated from the page (data-* attributes), never from here.
+  var originalTitle = titleText.dataset.leaveReply;
   var opener = null; // the Reply link that opened the form, to return focus to
 
   function replyTo(link) {
@@ -24,7 +25,7 @@
     opener = link;
     comment.after(respond);
     parentInput.value = parentId;
-    titleText.textContent = "Reply to " + link.dataset.author;
+    titleText.textContent = link.dataset.replyTitle;
     cancel.hidden = false;
     form.querySelector("textarea").focus();
     return true;
