@@ -100,7 +100,7 @@ def untranslated_text(html: str, user_content: tuple[str, ...] = ()) -> list[str
     parser = ShownText()
     parser.feed(html)
     text = "\n".join(parser.pieces)
-    for content in sorted(user_content, key=len, reverse=True):
+    for content in sorted(filter(None, user_content), key=len, reverse=True):
         text = text.replace(content, " ")
     while (unwrapped := WRAPPED.sub(" ", text)) != text:
         text = unwrapped  # innermost first: a message may hold another

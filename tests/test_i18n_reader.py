@@ -55,10 +55,11 @@ def shown(html: str, *more_content: str) -> list[str]:
     return untranslated_text(html, user_content=(*USER_CONTENT, *more_content))
 
 
-def locale_dates(app, *months: int) -> tuple[str, ...]:
-    """Month names as the app writes them: the locale's data, not messages to wrap."""
+def locale_dates(app, year: int, month: int) -> tuple[str, ...]:
+    """A month as the app names it (archive headings, the sidebar): the locale's data,
+    not a message to wrap."""
     with app.test_request_context():
-        return tuple(app.jinja_env.globals["month_name"](month) for month in months)
+        return (app.jinja_env.globals["month_and_year"](year, month),)
 
 
 @pytest.fixture
@@ -86,7 +87,7 @@ def blog(app, client, make_post, make_page, author):
         month = post.published_at.month
         return {"id": post_id, "url": permalink(client, POST_TITLE), "first": first.id,
                 "year": post.published_at.year, "month": month,
-                "dates": locale_dates(app, month)}  # fmt: skip
+                "dates": locale_dates(app, post.published_at.year, month)}  # fmt: skip
 
 
 def send_comment(client, blog, **fields):
