@@ -10,12 +10,14 @@ the editor when they are newer than the post.
 import difflib
 import enum
 import re
+from collections.abc import Callable
 from datetime import datetime
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from blog.extensions import db
@@ -86,6 +88,24 @@ def stored_version(post: Post) -> dict:
     # so its author stands for it.
     version.update(created_at=post.updated_at or utcnow(), author_id=post.author_id)
     return version
+
+
+def write_keeping_history(post: Post, author: User, write: Callable[[], None]) -> bool:
+    """Apply ``write`` to a post or page, keep the version it replaces and drop the
+    author's autosaves; the caller commits. False, with nothing written, when another
+    request took the slug meanwhile (the revision statements flush the post)."""
+    previous = stored_version(post) if post.id is not None else None
+    write()
+    db.session.add(post)
+    try:
+        if previous is not None:
+            keep_previous(post, previous)
+        forget_autosaves(post.id, author)
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        return False
+    return True
 
 
 def keep_previous(post: Post, previous: dict) -> PostRevision | None:

@@ -5,7 +5,6 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from blog import revisions, roles, text
@@ -98,19 +97,10 @@ def edit_form(post: Post):
     if form.slug.data and slug_taken(form.slug.data, post.id):
         form.slug.errors.append(SLUG_TAKEN)
         return render_form(form, post)
-    previous = revisions.stored_version(post) if post.id is not None else None
-    form_to_post(form, post)
-    db.session.add(post)
-    try:  # the revision statements flush the post: a slug taken meanwhile shows up here
-        if previous is not None:
-            revisions.keep_previous(post, previous)
-        revisions.forget_autosaves(post.id, author)
-        db.session.commit()
-    except IntegrityError:
-        # Another request took the slug between our check and the commit.
-        db.session.rollback()
-        form.slug.errors.append(SLUG_TAKEN)
+    if not revisions.write_keeping_history(post, author, lambda: form_to_post(form, post)):
+        form.slug.errors.append(SLUG_TAKEN)  # taken between our check and the write
         return render_form(form, post)
+    db.session.commit()
     flash(saved_message(post, was_live), "success")
     return redirect(url_for("admin.edit_post", post_id=post.id))
 

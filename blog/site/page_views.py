@@ -4,7 +4,6 @@ import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from blog import revisions, roles
@@ -88,18 +87,10 @@ def edit_form(page: Post):
     if form.slug.data and slug_taken(form.slug.data, page.id):
         form.slug.errors.append(SLUG_TAKEN)
         return render_form(form, page)
-    previous = revisions.stored_version(page) if page.id is not None else None
-    form_to_page(form, page)
-    db.session.add(page)
-    try:  # the revision statements flush the page: a slug taken meanwhile shows up here
-        if previous is not None:
-            revisions.keep_previous(page, previous)
-        revisions.forget_autosaves(page.id, current_user)
-        db.session.commit()
-    except IntegrityError:  # another request took the slug between the check and the commit
-        db.session.rollback()
-        form.slug.errors.append(SLUG_TAKEN)
+    if not revisions.write_keeping_history(page, current_user, lambda: form_to_page(form, page)):
+        form.slug.errors.append(SLUG_TAKEN)  # taken between our check and the write
         return render_form(form, page)
+    db.session.commit()
     flash(_("Saved “%(title)s”.", title=page.title), "success")
     return redirect(url_for("site.edit_page", page_id=page.id))
 
