@@ -45,7 +45,8 @@ def test_the_comment_form_speaks_arabic(client, post):
     for text in ("اترك تعليقاً", "لن يتم نشر عنوان بريدك الإلكتروني.",
                  '<label for="comment">التعليق</label>', '<label for="author">الاسم</label>',
                  '<label for="email">البريد الإلكتروني</label>',
-                 '<label for="url">الموقع الإلكتروني</label>', 'value="إرسال التعليق"'):  # fmt: skip
+                 '<label for="url">الموقع الإلكتروني</label>',
+                 'value="إرسال التعليق"'):  # fmt: skip
         assert text in page
     assert "Leave a Reply" not in page and "Post Comment" not in page
 
