@@ -92,7 +92,7 @@ def test_every_message_of_the_template_has_an_arabic_translation():
     assert len(source) > 500 and untranslated == []
 
 
-def test_the_arabic_reader_pages_are_valid_html(app, client, post, tmp_path):
+def test_the_arabic_pages_are_valid_html(app, client, auth, post, tmp_path):
     if shutil.which("java") is None:
         pytest.fail("The HTML checker needs Java: apt-get install default-jre-headless")
     reply_to = add_discussion(app, post[0])
@@ -107,7 +107,13 @@ def test_the_arabic_reader_pages_are_valid_html(app, client, post, tmp_path):
     save(tmp_path, "home", client.get("/"))
     save(tmp_path, "search-no-results", client.get("/search?q=nowhere"))
     save(tmp_path, "not-found", client.get("/no/such/page"))
-    assert 'dir="rtl"' in (tmp_path / "post-with-comments.html").read_text()
+    auth.login_through_session()
+    arabic_author = {"Accept-Language": "ar"}  # the admin follows the author's browser
+    save(tmp_path, "moderation", client.get("/admin/comments", headers=arabic_author))
+    save(tmp_path, "edit-post", client.get(f"/admin/posts/{post[0]}/edit", headers=arabic_author))
+    for name in ("post-with-comments", "moderation", "edit-post"):
+        assert '<html lang="ar" dir="rtl">' in (tmp_path / f"{name}.html").read_text(), name
+    assert "موافقة" in (tmp_path / "moderation.html").read_text()
     result = subprocess.run(
         [str(VALIDATOR), "--root", str(tmp_path), "--log", "WARNING"],
         capture_output=True, text=True, timeout=300,
