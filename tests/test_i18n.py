@@ -1,11 +1,14 @@
 """Which language a page speaks: the site's on public pages, the author's browser in the admin."""
 
+from pathlib import Path
+
 import pytest
+from babel.messages.pofile import read_po
 from flask_babel import gettext
 
 from blog import create_app, i18n
 from tests.conftest import app_config
-from tests.pseudo_locale import PSEUDO_LOCALE, untranslated_text
+from tests.pseudo_locale import PSEUDO_LOCALE, extract_messages, untranslated_text
 
 
 @pytest.mark.parametrize(
@@ -67,3 +70,36 @@ def test_the_pseudo_locale_wraps_what_is_marked_for_translation(app, pseudo_cata
 def test_a_hostile_accept_language_is_only_a_preference(client, auth, header):
     auth.login()
     assert client.get("/admin/", headers={"Accept-Language": header}).status_code == 200
+
+
+CATALOGUES = Path(i18n.__file__).parent / "translations"
+
+
+def messages_of(path: Path):
+    with path.open("rb") as source:
+        return read_po(source)
+
+
+def test_the_template_holds_every_string_marked_in_the_code(tmp_path):
+    extract_messages(tmp_path / "fresh.pot")
+    fresh, kept = messages_of(tmp_path / "fresh.pot"), messages_of(CATALOGUES / "messages.pot")
+    assert {(m.id, m.context) for m in fresh} == {(m.id, m.context) for m in kept}, (
+        "run scripts/translations.sh update"
+    )
+
+
+@pytest.mark.parametrize("language", ["ru", "ar"])
+def test_every_message_has_a_translation_with_every_plural_form(language):
+    template = messages_of(CATALOGUES / "messages.pot")
+    catalogue = messages_of(CATALOGUES / language / "LC_MESSAGES" / "messages.po")
+    untranslated = []
+    for wanted in template:
+        if not wanted.id:
+            continue
+        message = catalogue.get(wanted.id, context=wanted.context)
+        strings = () if message is None else message.string
+        strings = strings if isinstance(strings, tuple) else (strings,)
+        forms = catalogue.num_plurals if wanted.pluralizable else 1
+        if len(strings) != forms or not all(strings) or message.fuzzy:
+            untranslated.append(wanted.id)
+    assert len(template) > 500 and untranslated == []

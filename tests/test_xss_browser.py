@@ -212,15 +212,15 @@ async () => {
       found.elements.push(snippet(el));
     }
   }
-  // The page's script puts the commenter's name into the form's heading on "Reply".
+  // The page's script puts "Reply to <name>" (translated by the server) into the form's heading.
   const keepHere = (event) => event.preventDefault();
   window.addEventListener("click", keepHere, true);
   for (const link of document.querySelectorAll("a.comment-reply-link")) {
     link.click();
     found.clicked += 1;
     const heading = document.getElementById("reply-title-text");
-    const author = link.dataset.author;
-    if (heading && (heading.children.length || !heading.textContent.includes(author))) {
+    const title = link.dataset.replyTitle;
+    if (heading && (heading.children.length || heading.textContent !== title)) {
       found.replies.push(`${heading.innerHTML.slice(0, 300)} for ${snippet(link)}`);
     }
   }
