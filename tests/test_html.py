@@ -212,3 +212,30 @@ def test_every_page_type_is_valid_html(app, client, auth, make_post, tmp_path):
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     assert len(list(tmp_path.glob("*.html"))) == 47
+
+
+def check_translated_pages(app, client, auth, post, folder: Path, language: str) -> dict[str, str]:
+    """The reader's and the admin's main pages in ``language`` pass the HTML checker;
+    returns them by name. ``post``: (id, URL) of a published post."""
+    post_id, url = post
+    reply_to = add_discussion(app, post_id)
+    save(folder, "post-with-comments", client.get(url))
+    save(folder, "post-reply-form-open", client.get(f"{url}?replytocom={reply_to}"))
+    token = csrf_token(client.get(url))
+    errors = client.post(f"/posts/{post_id}/comments",
+                         data={"csrf_token": token, "parent_id": str(reply_to)})  # fmt: skip
+    assert errors.status_code == 422
+    save(folder, "comment-errors", errors)
+    save(folder, "home", client.get("/"))
+    save(folder, "search-no-results", client.get("/search?q=nowhere"))
+    save(folder, "not-found", client.get("/no/such/page"))
+    auth.login_through_session()
+    author_speaks = {"Accept-Language": language}  # the admin follows the author's browser
+    save(folder, "moderation", client.get("/admin/comments", headers=author_speaks))
+    save(folder, "edit-post", client.get(f"/admin/posts/{post_id}/edit", headers=author_speaks))
+    result = subprocess.run(
+        [str(VALIDATOR), "--root", str(folder), "--log", "WARNING"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    return {page.stem: page.read_text() for page in folder.glob("*.html")}

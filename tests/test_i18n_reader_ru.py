@@ -14,6 +14,7 @@ from blog.extensions import db
 from blog.mail import outbox
 from blog.models import Comment, CommentStatus
 from tests.conftest import csrf_token, form_tokens, permalink
+from tests.test_html import check_translated_pages
 
 TITLE = "Новости"
 
@@ -169,3 +170,10 @@ class TestReaderMail:
         assert "Отписаться от этих писем: http://localhost/mail/unsubscribe/" in text
         assert '<html lang="ru" dir="ltr">' in html and ">Прочитать на сайте</a>" in html
         assert "You get this mail" not in text + html
+
+
+def test_the_russian_pages_are_valid_html(app, client, auth, post, tmp_path):
+    pages = check_translated_pages(app, client, auth, post, tmp_path, language="ru")
+    for name in ("post-with-comments", "moderation", "edit-post"):
+        assert '<html lang="ru" dir="ltr">' in pages[name], name
+    assert "Оставить комментарий" in pages["post-with-comments"]
