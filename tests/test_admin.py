@@ -57,6 +57,32 @@ def test_admin_pages_are_not_cached(client, auth):
     assert client.get("/admin/").headers["Cache-Control"] == "no-store"
 
 
+@pytest.mark.parametrize(
+    "url",
+    ["/admin/users/", "/admin/users/new", "/admin/settings", "/admin/profile", "/admin/pages",
+     "/admin/menu", "/admin/mail/outbox"],
+)  # fmt: skip
+def test_every_admin_screen_is_not_stored_whatever_its_blueprint(client, auth, url):
+    auth.login_through_session()
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_the_one_time_setup_link_and_its_page_are_not_stored(client, auth):
+    """The link is shown once: no browser or proxy may keep a copy of it."""
+    auth.login_through_session()
+    new_user = {"username": "bea", "display_name": "Bea", "role": "author",
+                "password_method": "link"}  # fmt: skip
+    shown = post_form(client, "/admin/users/new", new_user)
+    assert shown.status_code == 200
+    assert shown.headers["Cache-Control"] == "no-store"
+    link = re.search(
+        r"<code>http://localhost(/account/setup/[^<]+)</code>", shown.get_data(as_text=True)
+    )
+    assert client.get(link.group(1)).headers["Cache-Control"] == "no-store"
+
+
 def test_dashboard_lists_posts_with_status(client, auth, make_post):
     make_post("Live one")
     make_post("Work in progress", status=PostStatus.DRAFT)
