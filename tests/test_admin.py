@@ -326,3 +326,21 @@ def test_previewing_a_saved_post_shows_it_as_readers_will(app, client, auth, mak
     assert post.body == "Old body"
     with app.app_context():
         assert db.session.scalars(sa.select(Tag.name).order_by(Tag.name)).all() == ["Old"]
+
+
+@pytest.mark.parametrize(
+    ("zone", "typed"),
+    [("Asia/Tokyo", "0001-01-01T00:00"), ("America/New_York", "9999-12-31T23:59")],
+)
+def test_a_publish_date_past_the_calendars_ends_is_refused_at_the_field(
+    app, client, auth, zone, typed
+):
+    """In UTC it would fall in year 0 or 10000, which no date can hold."""
+    app.config["TIME_ZONE"] = zone
+    auth.login_through_session()
+    for button in ("save", "preview"):
+        data = form_data(body="My carefully written body text", published_at=typed, save=None)
+        response = post_form(client, "/admin/posts/new", {**data, button: "y"})
+        assert response.status_code == 422
+        assert "Please give a date between the years 2 and 9998" in response.get_data(as_text=True)
+    assert stored_posts(app) == []
