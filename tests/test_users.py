@@ -321,3 +321,14 @@ def test_two_administrators_disabling_each_other_at_once_leave_one(app, admin, m
         assert sorted(answers) == [302, 422]
     enabled = {user_named(app, name).status for name in ("author", "bea")}
     assert enabled == {UserStatus.ACTIVE, UserStatus.DISABLED}
+
+
+def test_a_removed_users_session_never_opens_the_next_users_account(app, admin):
+    """SQLite may give a new user the id of one removed: the old cookie must not be theirs."""
+    add_user(admin)
+    bea_browser = app.test_client()
+    AuthActions(bea_browser).login("bea")
+    assert manage(admin, user_named(app, "bea").id, "remove", posts="keep").status_code == 302
+    assert user_named(app, "bea") is None  # no posts: deleted, not kept as removed
+    add_user(admin, username="cleo", display_name="Cleo", role="administrator")
+    assert bea_browser.get("/admin/users/").status_code == 302  # to the login, not Cleo's
