@@ -33,7 +33,9 @@ UNSTEMMED = "simple"
 
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", str(SOURCE_LOCALE))
-    Babel(app, locale_selector=request_locale, timezone_selector=lambda: site_zone().key)
+    # The zone itself, not its name: Flask-Babel would look a name up in pytz,
+    # which lacks zones zoneinfo (and so the Settings form) knows, like "Factory".
+    Babel(app, locale_selector=request_locale, timezone_selector=site_zone)
     app.add_template_global(text_direction)
     app.add_template_global(page_language)
 

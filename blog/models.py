@@ -1,6 +1,7 @@
 """The blog's data: authors, posts and tags."""
 
 import enum
+import secrets
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -147,6 +148,11 @@ def password_hash_method() -> str:
     return current_app.config["PASSWORD_HASH_METHOD"] if has_app_context() else "scrypt"
 
 
+def first_session_version() -> int:
+    """Far below the column's 2**31 limit, so bumping it never overflows."""
+    return secrets.randbelow(2**30) + 1
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
@@ -159,7 +165,9 @@ class User(UserMixin, db.Model):
     display_name: Mapped[str] = mapped_column(sa.String(100))
     password_hash: Mapped[str | None] = mapped_column(sa.String(256))
     # Part of the login cookie: bumping it (logout, new password) ends every session.
-    session_version: Mapped[int] = mapped_column(default=1)
+    # It starts at random: SQLite may give a new user a deleted user's id, and
+    # the deleted user's cookie must not open the new account.
+    session_version: Mapped[int] = mapped_column(default=first_session_version)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Never shown to readers: for the author's own profile (and, later, mail).
     email: Mapped[str] = mapped_column(sa.String(254), default="", server_default="")
@@ -193,7 +201,7 @@ class User(UserMixin, db.Model):
 
     def end_sessions(self) -> None:
         """Make every session and remember-me cookie of this user invalid."""
-        self.session_version = (self.session_version or 0) + 1
+        self.session_version = (self.session_version or first_session_version()) + 1
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"

@@ -2,6 +2,8 @@
 
 from flask import Flask, Response, current_app, request
 
+from blog.i18n import in_admin
+
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' https: data:; object-src 'none'; "
     "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
@@ -37,6 +39,7 @@ def add_security_headers(response: Response) -> Response:
         headers.setdefault(
             "Strict-Transport-Security", f"max-age={current_app.config['HSTS_MAX_AGE']}"
         )
-    if request.blueprint in ("admin", "auth"):
+    # By address, not blueprint: /admin has several (users, site, mail_admin…).
+    if in_admin() or request.blueprint in ("auth", "account"):
         headers["Cache-Control"] = "no-store"
     return response

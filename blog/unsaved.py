@@ -41,11 +41,11 @@ KEPT_NOTICE = _l(
     "Your session had ended, so your post is not saved yet. Log in and it will be "
     "back in the editor exactly as you typed it."
 )
-COMMENT_KEPT_NOTICE = (
+COMMENT_KEPT_NOTICE = _l(
     "Your session had ended, so the comment is not saved yet. Log in and your text "
     "will be back in the form exactly as you typed it."
 )
-COMMENT_BACK = "Your session had ended: here is your text again. Send it to save it."
+COMMENT_BACK = _l("Your session had ended: here is your text again. Send it to save it.")
 
 
 def sent_from_an_editor() -> bool:

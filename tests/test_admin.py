@@ -57,6 +57,32 @@ def test_admin_pages_are_not_cached(client, auth):
     assert client.get("/admin/").headers["Cache-Control"] == "no-store"
 
 
+@pytest.mark.parametrize(
+    "url",
+    ["/admin/users/", "/admin/users/new", "/admin/settings", "/admin/profile", "/admin/pages",
+     "/admin/menu", "/admin/mail/outbox"],
+)  # fmt: skip
+def test_every_admin_screen_is_not_stored_whatever_its_blueprint(client, auth, url):
+    auth.login_through_session()
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_the_one_time_setup_link_and_its_page_are_not_stored(client, auth):
+    """The link is shown once: no browser or proxy may keep a copy of it."""
+    auth.login_through_session()
+    new_user = {"username": "bea", "display_name": "Bea", "role": "author",
+                "password_method": "link"}  # fmt: skip
+    shown = post_form(client, "/admin/users/new", new_user)
+    assert shown.status_code == 200
+    assert shown.headers["Cache-Control"] == "no-store"
+    link = re.search(
+        r"<code>http://localhost(/account/setup/[^<]+)</code>", shown.get_data(as_text=True)
+    )
+    assert client.get(link.group(1)).headers["Cache-Control"] == "no-store"
+
+
 def test_dashboard_lists_posts_with_status(client, auth, make_post):
     make_post("Live one")
     make_post("Work in progress", status=PostStatus.DRAFT)
@@ -300,3 +326,21 @@ def test_previewing_a_saved_post_shows_it_as_readers_will(app, client, auth, mak
     assert post.body == "Old body"
     with app.app_context():
         assert db.session.scalars(sa.select(Tag.name).order_by(Tag.name)).all() == ["Old"]
+
+
+@pytest.mark.parametrize(
+    ("zone", "typed"),
+    [("Asia/Tokyo", "0001-01-01T00:00"), ("America/New_York", "9999-12-31T23:59")],
+)
+def test_a_publish_date_past_the_calendars_ends_is_refused_at_the_field(
+    app, client, auth, zone, typed
+):
+    """In UTC it would fall in year 0 or 10000, which no date can hold."""
+    app.config["TIME_ZONE"] = zone
+    auth.login_through_session()
+    for button in ("save", "preview"):
+        data = form_data(body="My carefully written body text", published_at=typed, save=None)
+        response = post_form(client, "/admin/posts/new", {**data, button: "y"})
+        assert response.status_code == 422
+        assert "Please give a date between the years 2 and 9998" in response.get_data(as_text=True)
+    assert stored_posts(app) == []

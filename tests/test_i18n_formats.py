@@ -10,6 +10,8 @@ from blog.admin.posts import when
 from blog.extensions import db
 from blog.models import Comment, CommentStatus, utcnow
 from blog.templating import time_ago, time_tag
+from tests.conftest import post_form
+from tests.test_site_settings import sent
 
 # 22:30 UTC on December 2: still the 2nd in New York, already the 3rd in Moscow.
 LATE_EVENING = datetime(2026, 12, 2, 22, 30, tzinfo=UTC)
@@ -114,3 +116,14 @@ def test_the_editors_date_note_names_the_day_in_the_sites_language_and_zone(app)
     assert english == "December 3, 2099 at 09:00, Europe/Berlin"
     russian = shown(app, "ru", "Europe/Berlin", when, moment)
     assert russian.startswith(f"3 декабря 2099{G}") and russian.endswith("09:00, Europe/Berlin")
+
+
+@pytest.mark.parametrize("zone", ["Factory", "localtime"])
+def test_every_zone_the_settings_accept_shows_dates(app, client, auth, make_post, zone):
+    """Zones zoneinfo knows and pytz (Flask-Babel's default lookup) does not."""
+    make_post("Spring", published_at=datetime(2021, 3, 4, 12, tzinfo=UTC))
+    auth.login_through_session()
+    saved = post_form(client, "/admin/settings", sent(time_zone=zone, language="en"))
+    assert saved.status_code == 302
+    assert "March 2021" in client.get("/").get_data(as_text=True)
+    assert f"{zone})" in client.get("/admin/posts/new").get_data(as_text=True)

@@ -60,6 +60,16 @@ def test_a_pages_text_sent_after_the_session_ended_comes_back(app, client, auth,
     assert body_in(editor) == TYPED
 
 
+def test_the_pages_text_back_is_announced_in_the_authors_language(client, auth, make_page):
+    page_id = make_page("About", body="old words")
+    auth.login()
+    response = save_page_after_expiry(client, f"/admin/pages/{page_id}/edit")
+    back = log_in_with(client, response.get_data(as_text=True))
+    russian = {"Accept-Language": "ru"}
+    editor = client.get(back.headers["Location"], headers=russian).get_data(as_text=True)
+    assert "Несохранённый текст снова в редакторе." in editor
+
+
 def test_a_new_pages_text_comes_back_in_the_new_page_editor(client, auth):
     auth.login()
     response = save_page_after_expiry(client, "/admin/pages/new")

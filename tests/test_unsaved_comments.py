@@ -70,3 +70,12 @@ def test_text_for_a_comment_one_may_not_moderate_goes_nowhere(app, client, write
     with app.app_context():
         assert db.session.scalar(sa.select(Comment.status).where(
             Comment.id == world["mine"]["comment"])) == CommentStatus.PENDING  # fmt: skip
+
+
+def test_the_notices_of_text_carried_through_the_login_are_translated(app, client, writer, world):
+    app.config["LANGUAGE"] = "ru"  # the login page speaks it, and the admin without Accept-Language
+    url = f"/admin/comments/{world['mine']['comment']}/reply"
+    login_page = send_after_expiry(client, url, comment=TYPED).get_data(as_text=True)
+    assert "Ваш сеанс истёк, поэтому комментарий ещё не сохранён." in login_page
+    back = log_in_again(client, login_page).get_data(as_text=True)
+    assert "Ваш сеанс истёк: вот ваш текст снова." in back

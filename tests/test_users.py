@@ -1,6 +1,9 @@
 """/admin/users: adding authors (password or one-time link), roles, disabling, removing."""
 
+import contextlib
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
@@ -285,3 +288,47 @@ def test_a_username_taken_between_the_check_and_the_save_is_a_message(app, admin
     assert response.status_code == 422
     assert "Another user already has this username." in response.get_data(as_text=True)
     assert user_named(app, "bea").display_name == "Bea Writer"
+
+
+def test_an_administrator_who_never_set_a_password_does_not_count(app, admin, author):
+    """Stepping down in favour of a pending setup link could leave no one able to log in."""
+    setup_link(admin, role="administrator")
+    response = manage(admin, author, "role", role="author")
+    assert response.status_code == 422
+    assert "the last administrator" in response.get_data(as_text=True)
+    assert user_named(app, "author").role == Role.ADMINISTRATOR
+
+
+def test_two_administrators_disabling_each_other_at_once_leave_one(app, admin, monkeypatch):
+    """Each request checks, then waits for the other's check: only one may get through."""
+    add_user(admin, role="administrator")
+    bea = app.test_client()
+    AuthActions(bea).login("bea")
+    ada_id, bea_id = user_named(app, "author").id, user_named(app, "bea").id
+    both_checked = threading.Barrier(2, timeout=1)
+    real_check = accounts.other_active_administrators
+
+    def check_then_wait(user):
+        count = real_check(user)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            both_checked.wait()  # a check that waits on the other's lock breaks it
+        return count
+
+    monkeypatch.setattr(accounts, "other_active_administrators", check_then_wait)
+    with ThreadPoolExecutor(2) as pool:
+        answers = pool.map(lambda pair: manage(*pair, "disable").status_code,
+                           [(admin, bea_id), (bea, ada_id)])  # fmt: skip
+        assert sorted(answers) == [302, 422]
+    enabled = {user_named(app, name).status for name in ("author", "bea")}
+    assert enabled == {UserStatus.ACTIVE, UserStatus.DISABLED}
+
+
+def test_a_removed_users_session_never_opens_the_next_users_account(app, admin):
+    """SQLite may give a new user the id of one removed: the old cookie must not be theirs."""
+    add_user(admin)
+    bea_browser = app.test_client()
+    AuthActions(bea_browser).login("bea")
+    assert manage(admin, user_named(app, "bea").id, "remove", posts="keep").status_code == 302
+    assert user_named(app, "bea") is None  # no posts: deleted, not kept as removed
+    add_user(admin, username="cleo", display_name="Cleo", role="administrator")
+    assert bea_browser.get("/admin/users/").status_code == 302  # to the login, not Cleo's

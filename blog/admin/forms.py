@@ -91,8 +91,17 @@ class PostForm(BlogForm):
             self.published_at.data = to_local(source.published_at).replace(tzinfo=None)
 
     def utc_published_at(self):
-        """The publish date typed in the form, as UTC, or None."""
-        return None if self.published_at.data is None else from_local(self.published_at.data)
+        """The publish date typed in the form, as UTC, or None (also for one no date can hold)."""
+        if self.published_at.data is None:
+            return None
+        try:
+            return from_local(self.published_at.data)
+        except OverflowError:  # year 1 or 9999 moved into year 0 or 10000
+            return None
+
+    def validate_published_at(self, field) -> None:
+        if field.data is not None and self.utc_published_at() is None:
+            raise ValidationError(_("Please give a date between the years 2 and 9998."))
 
     def typed_fields(self) -> dict:
         """What the author has typed, as an autosave keeps it (nothing is checked or looked up)."""

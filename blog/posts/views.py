@@ -80,7 +80,8 @@ def tag(slug: str):
 @bp.route("/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>/")
 def archive(year: int, month: int | None):
     """Published posts of one year or one month."""
-    if not (1 <= year <= 9999 and (month is None or 1 <= month <= 12)):
+    # Not 9999: its end is past datetime's range, and nothing is published in it yet.
+    if not (1 <= year < 9999 and (month is None or 1 <= month <= 12)):
         abort(404)
     pagecache.depends_on(archive_topic(year, month))
     pagination = queries.archive_page(year, month, page_arg(), per_page())

@@ -106,7 +106,7 @@ def words_kept_through_the_login(form: PageForm, page: Post) -> None:
     if autosave is not None and autosave.id == wanted:
         form.title.data, form.slug.data = autosave.title, autosave.slug
         form.body.data, form.status.data = autosave.body, autosave.status
-        flash("Your unsaved text is back in the editor. Save it to keep it.", "info")
+        flash(_("Your unsaved text is back in the editor. Save it to keep it."), "info")
 
 
 def parent_choices(page: Post) -> list[tuple[int, str]]:

@@ -2,7 +2,7 @@
 
 Every change that could leave the blog without an administrator who can log
 in is refused with ``LastAdministrator``; the check locks the administrators'
-rows, so two administrators demoting each other at once cannot both succeed.
+rows first, so two administrators demoting each other at once cannot both succeed.
 """
 
 import hashlib
@@ -24,16 +24,25 @@ class LastAdministrator(Exception):
 
 
 def other_active_administrators(user: User) -> int:
-    rows = db.session.scalars(
-        sa.select(User.id)
-        .where(
-            User.role == Role.ADMINISTRATOR,
-            User.status == UserStatus.ACTIVE,
-            User.id != user.id,
-        )
-        .with_for_update()
-    ).all()
-    return len(rows)
+    """The administrators other than ``user`` who can log in, counted under a lock.
+
+    The no-op UPDATE takes the write lock on SQLite (its first write of the
+    transaction, see blog/database.py; SELECT … FOR UPDATE means nothing there)
+    and the administrators' row locks on PostgreSQL, ``user``'s own included:
+    a second check waits for the first change's commit and then sees it. It
+    goes through the connection so the page cache does not count it a change.
+    """
+    can_log_in = (
+        User.role == Role.ADMINISTRATOR,
+        User.status == UserStatus.ACTIVE,
+        User.password_hash.is_not(None),  # a setup link not used yet may expire unused
+    )
+    db.session.connection().execute(
+        sa.update(User.__table__).where(*can_log_in).values(role=User.__table__.c.role)
+    )
+    return db.session.scalar(
+        sa.select(sa.func.count(User.id)).where(*can_log_in, User.id != user.id)
+    )
 
 
 def keep_an_administrator(user: User) -> None:
