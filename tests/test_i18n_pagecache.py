@@ -3,8 +3,7 @@
 from datetime import UTC, datetime
 
 from blog.pagecache.policy import policy
-from tests.conftest import AuthActions, post_form
-from tests.test_site_settings import sent
+from tests.test_site_settings import save_settings_then_leave
 
 NARROW_SPACE = "\N{NARROW NO-BREAK SPACE}"
 
@@ -13,10 +12,7 @@ def test_a_language_saved_in_settings_is_the_next_readers_language(app, client, 
     make_post("Новости", published_at=datetime(2026, 12, 2, 12, tzinfo=UTC))
     assert client.get("/").headers["X-Cache"] == "MISS"
     assert client.get("/").headers["X-Cache"] == "HIT"
-    AuthActions(client).login()
-    post_form(client, "/admin/settings", sent(language="ru"))
-    AuthActions(client).logout()
-    client.delete_cookie("session")
+    save_settings_then_leave(client, language="ru")
     response = client.get("/")
     html = response.get_data(as_text=True)
     assert response.headers["X-Cache"] == "MISS"

@@ -130,14 +130,19 @@ def test_a_missing_csrf_token_keeps_the_text_and_saves_nothing(app, client, auth
     assert config_in_a_request(app)["SITE_TITLE"] == "My Blog"
 
 
+def save_settings_then_leave(client, **fields) -> None:
+    """Save settings as the author, then come back as a reader (no session cookie)."""
+    AuthActions(client).login()
+    post_form(client, "/admin/settings", sent(**fields))
+    AuthActions(client).logout()
+    client.delete_cookie("session")
+
+
 def test_a_saved_title_renews_the_cached_pages(client, auth, make_post):
     make_post("Hello world")
     assert client.get("/").headers["X-Cache"] == "MISS"
     assert client.get("/").headers["X-Cache"] == "HIT"
-    AuthActions(client).login()
-    post_form(client, "/admin/settings", sent(site_title="Renamed"))
-    AuthActions(client).logout()
-    client.delete_cookie("session")
+    save_settings_then_leave(client, site_title="Renamed")
     response = client.get("/")
     assert response.headers["X-Cache"] == "MISS"
     assert "Renamed" in response.get_data(as_text=True)

@@ -217,13 +217,19 @@ def test_disabling_ends_every_session_and_every_login(app, admin):
     assert bea_client.get("/admin/").status_code == 200
 
 
+def post_of(app, make_post, user_id: int) -> int:
+    """A published post written by ``user_id``; its id."""
+    post_id = make_post("Bea's post")
+    with app.app_context():
+        db.session.execute(sa.update(Post).where(Post.id == post_id).values(author_id=user_id))
+        db.session.commit()
+    return post_id
+
+
 def test_removing_with_reassignment_gives_the_posts_away(app, admin, author, make_post):
     add_user(admin)
     bea = user_named(app, "bea").id
-    post_id = make_post("Bea's post")
-    with app.app_context():
-        db.session.execute(sa.update(Post).values(author_id=bea))
-        db.session.commit()
+    post_id = post_of(app, make_post, bea)
     response = manage(admin, bea, "remove", posts="reassign", heir=author)
     assert response.status_code == 302
     assert user_named(app, "bea") is None
@@ -234,10 +240,7 @@ def test_removing_with_reassignment_gives_the_posts_away(app, admin, author, mak
 def test_removing_and_keeping_leaves_the_name_on_the_posts(app, admin, make_post):
     add_user(admin)
     bea = user_named(app, "bea").id
-    post_id = make_post("Bea's post")
-    with app.app_context():
-        db.session.execute(sa.update(Post).values(author_id=bea))
-        db.session.commit()
+    post_id = post_of(app, make_post, bea)
     assert manage(admin, bea, "remove", posts="keep").status_code == 302
     user = user_named(app, "bea")
     assert (user.status, user.password_hash, user.email) == (UserStatus.REMOVED, None, "")

@@ -2,7 +2,6 @@
 
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, url_for
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
@@ -11,7 +10,6 @@ from wtforms.fields.choices import SelectChoice
 from blog.errors import keeps_input_on_csrf_error
 from blog.extensions import db
 from blog.forms import EmptyForm
-from blog.i18n import site_locale
 from blog.mail import messages, outbox, settings
 from blog.models import User, UserStatus
 from blog.users import accounts
@@ -91,7 +89,7 @@ def mail_setup_link(user: User, link: str) -> bool:
     if not (user.email and settings.enabled(current_app.config)):
         return False
     # The mail speaks the site's language, as the page the link opens does.
-    with force_locale(str(site_locale())):
+    with messages.in_site_language():
         subject = _("Choose your password")
     draft = messages.draft(
         user.email,
