@@ -23,5 +23,7 @@ fi
 
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+# A worker a CPU (pytest-xdist); the tests that serve the blog under gunicorn run
+# on one of them, one after another (see tests/conftest.py). `-n 0` runs in one process.
 # pytest exits 5 when it collected nothing: with `set -e` that fails the run too.
-exec .venv/bin/pytest "$@"
+exec .venv/bin/pytest --numprocesses=logical --dist=loadgroup "$@"

@@ -12,15 +12,17 @@ import re
 # uploads over 500 KB in temporary files for the collector) made the hook fail
 # a random test with "partially initialized module 'tracemalloc'".
 import tracemalloc  # noqa: F401
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from typing import ClassVar
 
 import pytest
 import sqlalchemy as sa
-from flask import session
+from flask import Flask, session
 from flask_migrate import upgrade
 from jinja2 import BytecodeCache
+from werkzeug.routing import Rule
 
 from blog import create_app
 from blog.auth import start_session
@@ -71,6 +73,30 @@ class CompiledTemplates(BytecodeCache):
 
 
 COMPILED_TEMPLATES = CompiledTemplates()
+
+
+class RuleBuiltOnce(Rule):
+    """URL rules whose builder function is generated once a run, not once an app.
+
+    Werkzeug writes and compiles Python code for each rule of each app; the suite
+    makes some 2,000 apps of the same 60 rules, and that was ~13 ms of the 22 ms
+    create_app takes. The builder is a function of the rule's text, its parsed
+    parts and its defaults, which make the key. It overrides Werkzeug's private
+    ``_compile_builder``: should Werkzeug rename it, every test fails at its first
+    app, loudly, and this class can go.
+    """
+
+    builders: ClassVar[dict[tuple, Callable]] = {}
+
+    def _compile_builder(self, append_unknown: bool = True):
+        defaults = repr(sorted((self.defaults or {}).items()))
+        key = (self.rule, tuple(self._trace), defaults, append_unknown)
+        if key not in self.builders:
+            self.builders[key] = super()._compile_builder(append_unknown)
+        return self.builders[key]
+
+
+Flask.url_rule_class = RuleBuiltOnce
 
 
 def app_config(database_url: str, **overrides) -> dict:
@@ -408,6 +434,28 @@ def tag_named(name: str) -> Tag:
 
 
 # --- The app under gunicorn, and a real browser -----------------------------
+
+LIVE_MARKERS = {"browser", "slow"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's, which reads the groups
+def pytest_collection_modifyitems(items) -> None:
+    """Under pytest-xdist (``-n 2``), the tests that start gunicorn, Chromium or a
+    load run one after another on one worker while the other takes the rest:
+    two of them at once on a 2-core machine starve each other."""
+    for item in items:
+        if LIVE_MARKERS & {mark.name for mark in item.iter_markers()}:
+            item.add_marker(pytest.mark.xdist_group("live"))
+
+
+def pytest_collection_finish(session) -> None:
+    """Fail loudly where xdist no longer groups (pytest-xdist#1386: on pytest 9.2 its
+    grouping is silently lost, and the live tests would run two at a time)."""
+    if getattr(session.config.option, "loadgroup", False):  # set in an xdist worker
+        live = [item.nodeid for item in session.items if item.get_closest_marker("xdist_group")]
+        if live and not all(nodeid.endswith("@live") for nodeid in live):
+            raise pytest.UsageError("pytest-xdist did not group the live tests: see setup.cfg")
+
 
 CHROMIUM = "/usr/bin/chromium"
 
